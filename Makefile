@@ -1,0 +1,26 @@
+# `make run` and `make test` each do their own set-up on a fresh machine.
+SHELL := /bin/bash
+NODE_STAMP := node_modules/.package-lock.stamp
+
+.PHONY: run test setup system build bench clean
+
+run: setup build
+	node bin/nas-ledger.js run
+
+test: setup build
+	node tests/run-tests.mjs
+
+setup: system $(NODE_STAMP)
+
+system:
+	./scripts/setup-system.sh
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: $(NODE_STAMP)
+	npx tsc -p tsconfig.json
+
+clean:
+	rm -rf dist

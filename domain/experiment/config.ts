@@ -1,0 +1,75 @@
+import { contentHash } from '../shared/canonical-json';
+
+/**
+ * The experiment config as plain values. The class-validator DTO in src/ guards the way in;
+ * this is what the ledger records (with its hash) and what the deciders read.
+ */
+export interface NoveltyParameters {
+  readonly shingleSize: number;        // k = 10 tokens
+  readonly permutations: number;       // 256
+  readonly lshThreshold: number;       // 0.85 retrieval threshold
+  readonly nearDuplicateTau: number;   // J > 0.90 is a near-duplicate
+  readonly seed: number;               // seeds the MinHash hash family
+  readonly normalizeNames: boolean;    // LEMUR-style renaming of declared names
+  readonly structuralBlocks: boolean;  // structural-fingerprint duplicates block admission (off = the paper)
+}
+
+export interface AblationSwitches {
+  readonly noNovelty: boolean;
+  readonly noThreshold: boolean;
+  readonly noIteration: boolean;
+}
+
+export interface ExperimentConfig {
+  readonly name: string;
+  readonly cycles: number;
+  readonly candidatesPerCycle: number;
+  readonly dataset: string;            // fashion-mnist | mnist | cifar10 | cifar100 | svhn | sim
+  readonly subset: number | null;      // training images used by the proxy; null = the whole split
+  readonly protocol: string;           // fast | nngpt | sim
+  readonly threshold: number;          // admission τ on first-epoch accuracy
+  readonly novelty: NoveltyParameters;
+  readonly generator: string;          // grammar | llm:<path> | openai:<url> | sim
+  readonly delta: boolean;
+  readonly seed: number;
+  readonly parameterBudget: number;
+  readonly ablations: AblationSwitches;
+  readonly device: string;             // cpu | cuda | auto
+  readonly store: string;              // a directory (embedded) or postgres://…
+  readonly bus: string;                // inproc | kafka://host:port
+}
+
+/** Dataset-specific admission thresholds: the paper's 0.40 on CIFAR-10, scaled to each dataset's first-epoch difficulty. */
+export const DEFAULT_THRESHOLDS: Readonly<Record<string, number>> = {
+  cifar10: 0.40, cifar100: 0.10, svhn: 0.60, mnist: 0.95, 'fashion-mnist': 0.70, sim: 0.60,
+};
+
+export const DEFAULT_NOVELTY: NoveltyParameters = {
+  shingleSize: 10, permutations: 256, lshThreshold: 0.85, nearDuplicateTau: 0.90, seed: 1,
+  normalizeNames: false, structuralBlocks: false,
+};
+
+export const DEFAULT_CONFIG: ExperimentConfig = {
+  name: 'default',
+  cycles: 4,
+  candidatesPerCycle: 8,
+  dataset: 'fashion-mnist',
+  subset: 2048,
+  protocol: 'fast',
+  threshold: 0.70,
+  novelty: DEFAULT_NOVELTY,
+  generator: 'grammar',
+  delta: false,
+  seed: 42,
+  parameterBudget: 500_000,
+  ablations: { noNovelty: false, noThreshold: false, noIteration: false },
+  device: 'auto',
+  store: '.nas-ledger',
+  bus: 'inproc',
+};
+
+/** Hash of what determines results: the store and bus locations are deployment, not science. */
+export function configHash(config: ExperimentConfig): string {
+  const { store: _store, bus: _bus, ...science } = config;
+  return contentHash(science);
+}
