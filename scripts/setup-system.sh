@@ -10,6 +10,8 @@ PACKAGES=(
   dataset-fashion-mnist # the default dataset, idx files under /usr/share/datasets/fashion-mnist/
   bubblewrap            # the sandbox for generated code
   python3-venv
+  openjdk-17-jre-headless # the Kafka broker the loop's tests start (scripts/setup-kafka.sh)
+  maven                 # fetches the Kafka jars from Maven Central once
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
