@@ -1,0 +1,70 @@
+import { Pool, type PoolClient } from 'pg';
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/** The server adapter: node-postgres pool; each transaction holds one pooled connection. */
+export class PgClient implements SqlClient {
+  readonly kind = 'postgres' as const;
+
+  private constructor(private readonly pool: Pool, readonly location: string) {}
+
+  /** Connects once up front so an unreachable server fails here, fast, with a hint. */
+  static async open(url: string): Promise<PgClient> {
+    const location = redact(url);
+    const pool = new Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new LedgerError('UNAVAILABLE', `cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`,
+        'Check that the server is running and the URL (host, port, user, password, database) is right, ' +
+        'or leave --store / NAS_LEDGER_STORE unset to use the embedded store in ./.nas-ledger.',
+        { store: location });
+    }
+    return new PgClient(pool, location);
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, [...params])).rows as T[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] });
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => { broken = true; });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}

@@ -1,0 +1,32 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+
+/** The embedded adapter: PostgreSQL compiled to WASM, one connection, persisted in a directory. */
+export class PgliteClient implements SqlClient {
+  readonly kind = 'pglite' as const;
+
+  private constructor(private readonly db: PGlite, readonly location: string) {}
+
+  static async open(dataDir: string): Promise<PgliteClient> {
+    const db = await PGlite.create(dataDir);
+    return new PgliteClient(db, dataDir);
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(sql, [...params])).rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => fn({
+      query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json';
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+
+/** prevHash of the first event in the log. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type HashedFields = Pick<RecordedEvent,
+  'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'streamId' | 'streamVersion' | 'globalPosition'>;
+
+/** sha256(prevHash + canonicalJson(content)): each event commits to its content and to the whole log before it. */
+export function eventHash(prevHash: string, event: HashedFields): string {
+  return sha256Hex(prevHash + canonicalJson({
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    globalPosition: event.globalPosition,
+  }));
+}
+
+export interface ChainBreak {
+  readonly position: number;
+  readonly reason: string;
+}
+
+/**
+ * Checks events one by one, in global order. Holds only the previous hash and each stream's last version,
+ * so it verifies a log of any length in a single pass.
+ */
+export class ChainVerifier {
+  private expectedPosition: number;
+  private prevHash: string;
+  private readonly streamVersions = new Map<string, number>();
+  checked = 0;
+  firstBreak: ChainBreak | null = null;
+
+  /** Starts after `afterPosition` whose hash is `afterHash` (genesis by default). */
+  constructor(afterPosition = 0, afterHash = GENESIS_HASH, streamVersions?: ReadonlyMap<string, number>) {
+    this.expectedPosition = afterPosition + 1;
+    this.prevHash = afterHash;
+    if (streamVersions) for (const [k, v] of streamVersions) this.streamVersions.set(k, v);
+  }
+
+  /** Returns false (and records the first break) when the event does not continue the chain. */
+  check(event: RecordedEvent): boolean {
+    if (this.firstBreak) return false;
+    const fail = (reason: string): boolean => {
+      this.firstBreak = { position: event.globalPosition, reason };
+      return false;
+    };
+    if (event.globalPosition !== this.expectedPosition) {
+      return fail(`expected global position ${this.expectedPosition}, found ${event.globalPosition}`);
+    }
+    if (event.prevHash !== this.prevHash) {
+      return fail(`prevHash ${event.prevHash} does not match the hash ${this.prevHash} of position ${event.globalPosition - 1}`);
+    }
+    const recomputed = eventHash(this.prevHash, event);
+    if (recomputed !== event.hash) {
+      return fail(`content does not match its hash (stored ${event.hash}, recomputed ${recomputed})`);
+    }
+    const last = this.streamVersions.get(event.streamId) ?? -1;
+    if (event.streamVersion !== last + 1) {
+      return fail(`stream ${event.streamId} jumps from version ${last} to ${event.streamVersion}`);
+    }
+    this.streamVersions.set(event.streamId, event.streamVersion);
+    this.prevHash = event.hash;
+    this.expectedPosition++;
+    this.checked++;
+    return true;
+  }
+
+  get lastHash(): string {
+    return this.prevHash;
+  }
+
+  get lastPosition(): number {
+    return this.expectedPosition - 1;
+  }
+}

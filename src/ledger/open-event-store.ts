@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { acquireDirectoryLock } from './adapters/embedded-lock';
+import { PgClient } from './adapters/pg-client';
+import { PgliteClient } from './adapters/pglite-client';
+import type { EventStore } from './event-store.port';
+import { SqlEventStore } from './sql/sql-event-store';
+import type { UpcasterRegistry } from './upcasters';
+
+export const DEFAULT_STORE_DIR = './.nas-ledger';
+export const STORE_ENV = 'NAS_LEDGER_STORE';
+
+export interface OpenStoreOptions {
+  readonly upcasters?: UpcasterRegistry;
+}
+
+export type StoreLocation =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'pglite'; readonly directory: string };
+
+const SCHEMES_HINT = 'Use postgres://user:pass@host:port/db (or postgresql://), file:/path/to/dir, or a directory path; ' +
+  `unset, it is $${STORE_ENV} and then ${DEFAULT_STORE_DIR}.`;
+
+/** Resolves --store / NAS_LEDGER_STORE / the default into an adapter and a location. */
+export function resolveStoreLocation(url?: string): StoreLocation {
+  const chosen = url ?? (process.env[STORE_ENV] || undefined) ?? DEFAULT_STORE_DIR;
+  if (typeof chosen !== 'string' || chosen.trim() === '') {
+    throw new LedgerError('BAD_INPUT', 'the store location is empty', SCHEMES_HINT);
+  }
+  if (/^postgres(ql)?:\/\//i.test(chosen)) return { kind: 'postgres', url: chosen };
+  if (/^file:/i.test(chosen)) {
+    const directory = chosen.startsWith('file://') ? fileURLToPath(chosen) : chosen.slice('file:'.length);
+    if (!directory) throw new LedgerError('BAD_INPUT', `no directory in store URL ${chosen}`, SCHEMES_HINT);
+    return { kind: 'pglite', directory: resolve(directory) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) || (/^[a-z][a-z0-9+.-]+:/i.test(chosen) && !isAbsolute(chosen))) {
+    throw new LedgerError('BAD_INPUT', `unsupported store URL scheme in ${chosen.replace(/:[^:@/]*@/, ':***@')}`, SCHEMES_HINT,
+      { supported: ['postgres://', 'postgresql://', 'file:', '<directory path>'] });
+  }
+  return { kind: 'pglite', directory: resolve(chosen) };
+}
+
+/** Opens the store with all its admin operations (verify, export, import); most code wants openEventStore. */
+export async function openSqlEventStore(url?: string, options: OpenStoreOptions = {}): Promise<SqlEventStore> {
+  const location = resolveStoreLocation(url);
+  if (location.kind === 'postgres') {
+    const client = await PgClient.open(location.url);
+    try {
+      return await SqlEventStore.open(client, { upcasters: options.upcasters });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+  return openEmbedded(location.directory, options);
+}
+
+/**
+ * The one way in: `postgres://…` opens PostgreSQL, a directory or `file:` opens the embedded PGlite store
+ * (created on first use). Unset, it uses $NAS_LEDGER_STORE, then ./.nas-ledger.
+ */
+export async function openEventStore(url?: string, options: OpenStoreOptions = {}): Promise<EventStore> {
+  return openSqlEventStore(url, options);
+}
+
+async function openEmbedded(directory: string, options: OpenStoreOptions): Promise<SqlEventStore> {
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    throw new LedgerError('UNAVAILABLE', `cannot create the ledger directory ${directory}: ${(error as Error).message}`,
+      'Choose a writable directory with --store or NAS_LEDGER_STORE.');
+  }
+  const lock = acquireDirectoryLock(directory);
+  try {
+    const client = await PgliteClient.open(join(directory, 'pgdata'));
+    try {
+      return await SqlEventStore.open(client, { upcasters: options.upcasters, onClose: () => lock.release() });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    lock.release();
+    if (error instanceof LedgerError) throw error;
+    throw new LedgerError('UNAVAILABLE', `cannot open the embedded ledger in ${directory}: ${(error as Error).message}`,
+      'Check that the directory holds a nas-ledger store and is not damaged; `nas-ledger events verify` checks its contents.',
+      { directory });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The one schema both adapters use. Positions are assigned by the append transaction under an advisory
+ * lock (not by a sequence), so they are contiguous and commit in order: an exact prefix for readers.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** Advisory lock keys; arbitrary constants that only nas-ledger takes. */
+export const APPEND_LOCK_KEY = 7_316_420_001;
+export const MIGRATE_LOCK_KEY = 7_316_420_002;
+
+export const SCHEMA_SQL = `
+create table if not exists ledger_schema (
+  version integer primary key,
+  applied_at timestamptz not null default now()
+);
+
+create table if not exists ledger_events (
+  global_position bigint primary key,
+  stream_id text not null,
+  stream_version integer not null,
+  event_id uuid not null unique,
+  type text not null,
+  schema_version integer not null,
+  data jsonb not null,
+  metadata jsonb not null,
+  hash char(64) not null,
+  prev_hash char(64) not null,
+  constraint ledger_events_stream_version_unique unique (stream_id, stream_version),
+  constraint ledger_events_position_positive check (global_position > 0),
+  constraint ledger_events_version_nonnegative check (stream_version >= 0)
+);
+
+create index if not exists ledger_events_type_position on ledger_events (type, global_position);
+
+create table if not exists ledger_checkpoints (
+  name text primary key,
+  position bigint not null,
+  updated_at timestamptz not null default now()
+);
+
+create table if not exists ledger_snapshots (
+  projection text not null,
+  projection_version text not null,
+  position bigint not null,
+  state jsonb not null,
+  saved_at timestamptz not null default now(),
+  primary key (projection, projection_version, position)
+);
+
+create or replace function ledger_events_refuse_change() returns trigger language plpgsql as $$
+begin
+  raise exception 'ledger_events is append-only: % refused', tg_op
+    using errcode = 'P0001', hint = 'Recorded events are never changed; append a compensating event instead.';
+end;
+$$;
+
+drop trigger if exists ledger_events_append_only on ledger_events;
+create trigger ledger_events_append_only before update or delete on ledger_events
+  for each row execute function ledger_events_refuse_change();
+
+drop trigger if exists ledger_events_no_truncate on ledger_events;
+create trigger ledger_events_no_truncate before truncate on ledger_events
+  for each statement execute function ledger_events_refuse_change();
+
+insert into ledger_schema (version) values (${SCHEMA_VERSION}) on conflict do nothing;
+`;

@@ -1,0 +1,406 @@
+import { canonicalJson } from '../../../domain/shared/canonical-json';
+import type { ExpectedVersion, NewEvent, RecordedEvent } from '../../../domain/shared/event-envelope';
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import type {
+  AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SnapshotRecord, SubscribeOptions, Subscription,
+  SubscriptionHandler,
+} from '../event-store.port';
+import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEvent } from '../envelope-validation';
+import { ChainVerifier, eventHash, GENESIS_HASH, type ChainBreak } from '../hash-chain';
+import { PollingSubscription } from '../subscription';
+import { UpcasterRegistry } from '../upcasters';
+import { EVENT_COLUMNS, eventsToRecordset, INSERT_EVENTS_SQL, rowToEvent, type EventRow } from './event-rows';
+import { APPEND_LOCK_KEY, MIGRATE_LOCK_KEY, SCHEMA_SQL } from './schema';
+import { sqlState, type SqlClient, type SqlExecutor } from './sql-client';
+
+export interface SqlEventStoreOptions {
+  readonly upcasters?: UpcasterRegistry;
+  /** Called once after close (releases the embedded directory lock). */
+  readonly onClose?: () => Promise<void> | void;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly head: number;
+  readonly headHash: string;
+  readonly firstBreak: ChainBreak | null;
+}
+
+export interface ImportResult {
+  readonly imported: number;
+  /** Events in the input that the store already held, identical by position and hash. */
+  readonly alreadyPresent: number;
+  readonly head: number;
+}
+
+export interface ImportOptions {
+  /** Refuses an event the application does not know; returns a reason, or null when acceptable. */
+  readonly rejectEvent?: (event: RecordedEvent) => string | null;
+}
+
+const PAGE = 5000;
+
+/**
+ * The ledger's rules, written once against SqlClient. Appends serialize on one transaction-scoped advisory
+ * lock: positions are head + 1 and commit in lock order, so a reader that sees position p has seen all below p.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly upcasters: UpcasterRegistry;
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private closed = false;
+
+  private constructor(readonly client: SqlClient, private readonly options: SqlEventStoreOptions) {
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+  }
+
+  /** Creates the schema if needed (serialized across processes) and returns a ready store. */
+  static async open(client: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
+    await client.transaction(async (tx) => {
+      await tx.query(`select pg_advisory_xact_lock(${MIGRATE_LOCK_KEY})`);
+      for (const statement of splitStatements(SCHEMA_SQL)) await tx.query(statement);
+    });
+    return new SqlEventStore(client, options);
+  }
+
+  get kind(): SqlClient['kind'] {
+    return this.client.kind;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    this.assertOpen();
+    validateStreamId(streamId);
+    const expected = validateExpectedVersion(expectedVersion);
+    const valid = validateEvents(events);
+    try {
+      return await this.client.transaction(async (tx) => {
+        await tx.query(`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+        const resent = await this.findResent(tx, streamId, valid);
+        if (resent) return resent;
+        const versionRows = await tx.query<{ v: number | null }>(
+          'select max(stream_version) as v from ledger_events where stream_id = $1', [streamId]);
+        const current = versionRows[0]?.v ?? -1;
+        checkExpected(streamId, expected, current);
+        const headRows = await tx.query<{ p: string | number; h: string }>(
+          'select global_position as p, hash as h from ledger_events order by global_position desc limit 1');
+        let position = Number(headRows[0]?.p ?? 0);
+        let prevHash = headRows[0]?.h ?? GENESIS_HASH;
+        const recorded: RecordedEvent[] = valid.map((e, i) => {
+          position++;
+          const content = {
+            eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata,
+            streamId, streamVersion: current + 1 + i, globalPosition: position,
+          };
+          const hash = eventHash(prevHash, content);
+          const event: RecordedEvent = { ...content, hash, prevHash };
+          prevHash = hash;
+          return event;
+        });
+        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(recorded)]);
+        return {
+          streamId,
+          lastStreamVersion: current + valid.length,
+          firstGlobalPosition: recorded[0]!.globalPosition,
+          lastGlobalPosition: position,
+          written: true,
+        };
+      });
+    } catch (error) {
+      throw translateWriteError(error, streamId);
+    }
+  }
+
+  /** An idempotent re-send returns the first result; a reused id with other content is refused. */
+  private async findResent(tx: SqlExecutor, streamId: string, events: readonly ValidEvent[]): Promise<AppendResult | null> {
+    const rows = await tx.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ledger_events where event_id = any($1::uuid[]) order by global_position`,
+      [events.map((e) => e.eventId)]);
+    if (rows.length === 0) return null;
+    const stored = new Map(rows.map((r) => [r.event_id, rowToEvent(r)]));
+    for (const e of events) {
+      const found = stored.get(e.eventId);
+      if (!found) continue;
+      const same = found.streamId === streamId && found.type === e.type && found.schemaVersion === e.schemaVersion &&
+        canonicalJson(found.data) === canonicalJson(e.data) && canonicalJson(found.metadata) === canonicalJson(e.metadata);
+      if (!same) {
+        throw new LedgerError('CONFLICT',
+          `event id ${e.eventId} is already recorded (stream ${found.streamId}, position ${found.globalPosition}) with different content`,
+          'Event ids must be deterministic from the command that caused them; a new command needs a new command id.',
+          { eventId: e.eventId, streamId, recordedStreamId: found.streamId, globalPosition: found.globalPosition });
+      }
+    }
+    if (rows.length !== events.length) {
+      throw new LedgerError('CONFLICT',
+        `${rows.length} of the ${events.length} events in this batch are already recorded, the others are not`,
+        'A batch is recorded whole or not at all; re-send exactly the original batch, or use new event ids.',
+        { streamId, alreadyRecorded: rows.map((r) => r.event_id) });
+    }
+    const recorded = [...stored.values()];
+    return {
+      streamId,
+      lastStreamVersion: Math.max(...recorded.map((e) => e.streamVersion)),
+      firstGlobalPosition: Math.min(...recorded.map((e) => e.globalPosition)),
+      lastGlobalPosition: Math.max(...recorded.map((e) => e.globalPosition)),
+      written: false,
+    };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    validateStreamId(streamId);
+    const rows = await this.client.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ledger_events where stream_id = $1 and stream_version >= $2
+         and ($3::integer is null or stream_version <= $3) order by stream_version`,
+      [streamId, options.from ?? 0, options.to ?? null]);
+    return rows.map((r) => this.upcasters.apply(rowToEvent(r)));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return (await this.readAllRaw(options)).map((e) => this.upcasters.apply(e));
+  }
+
+  /** As recorded, without upcasting: what export, verify and import work on. */
+  async readAllRaw(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await this.client.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ledger_events where global_position > $1
+         and ($2::bigint is null or global_position <= $2)
+         and ($3::text[] is null or type = any($3::text[]))
+       order by global_position limit $4`,
+      [options.after ?? 0, options.upTo ?? null, options.types ? [...options.types] : null, options.limit ?? null]);
+    return rows.map(rowToEvent);
+  }
+
+  /** Pages through the log with bounded memory; for export, verify and large replays. */
+  async *iterateRaw(options: Omit<ReadAllOptions, 'limit'> = {}, pageSize = PAGE): AsyncGenerator<RecordedEvent> {
+    let after = options.after ?? 0;
+    for (;;) {
+      const page = await this.readAllRaw({ ...options, after, limit: pageSize });
+      for (const e of page) yield e;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.globalPosition;
+    }
+  }
+
+  async head(): Promise<number> {
+    this.assertOpen();
+    const rows = await this.client.query<{ p: string | number | null }>('select max(global_position) as p from ledger_events');
+    return Number(rows[0]?.p ?? 0);
+  }
+
+  subscribe(name: string, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    if (!name || typeof name !== 'string') {
+      throw new LedgerError('BAD_INPUT', 'a subscription needs a non-empty name', 'The name keys the stored checkpoint.');
+    }
+    const subscription = new PollingSubscription(name, handler, options, {
+      head: () => this.head(),
+      read: (after, upTo, limit) => this.readAll({ after, upTo, types: options.types, limit }),
+      loadCheckpoint: (n) => this.loadCheckpoint(n),
+      saveCheckpoint: (n, p) => this.saveCheckpoint(n, p),
+    }, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  async loadCheckpoint(name: string): Promise<number> {
+    const rows = await this.client.query<{ position: string | number }>(
+      'select position from ledger_checkpoints where name = $1', [name]);
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  async saveCheckpoint(name: string, position: number): Promise<void> {
+    await this.client.query(
+      `insert into ledger_checkpoints (name, position, updated_at) values ($1, $2, now())
+       on conflict (name) do update set position = excluded.position, updated_at = excluded.updated_at`,
+      [name, position]);
+  }
+
+  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    this.assertOpen();
+    if (!snapshot.projection || !snapshot.projectionVersion || !Number.isInteger(snapshot.position) || snapshot.position < 0) {
+      throw new LedgerError('BAD_INPUT', 'a snapshot needs projection, projectionVersion and an integer position >= 0',
+        'Pass the position of the last event folded into the state.');
+    }
+    const state = JSON.stringify(snapshot.state);
+    if (state === undefined) throw new LedgerError('BAD_INPUT', 'snapshot state must be a JSON value', 'Snapshot plain data only.');
+    await this.client.query(
+      `insert into ledger_snapshots (projection, projection_version, position, state) values ($1, $2, $3, $4::jsonb)
+       on conflict (projection, projection_version, position) do update set state = excluded.state, saved_at = now()`,
+      [snapshot.projection, snapshot.projectionVersion, snapshot.position, state]);
+  }
+
+  async loadSnapshot(projection: string, projectionVersion: string, atOrBefore: number): Promise<SnapshotRecord | null> {
+    this.assertOpen();
+    const rows = await this.client.query<{ position: string | number; state: unknown }>(
+      `select position, state from ledger_snapshots where projection = $1 and projection_version = $2 and position <= $3
+       order by position desc limit 1`, [projection, projectionVersion, atOrBefore]);
+    const row = rows[0];
+    return row ? { projection, projectionVersion, position: Number(row.position), state: row.state } : null;
+  }
+
+  /** Recomputes the whole chain from genesis; names the first position that does not verify. */
+  async verify(): Promise<VerifyResult> {
+    this.assertOpen();
+    const verifier = new ChainVerifier();
+    for await (const event of this.iterateRaw()) {
+      if (!verifier.check(event)) break;
+    }
+    const head = await this.head();
+    return { ok: verifier.firstBreak === null, checked: verifier.checked, head, headHash: verifier.lastHash, firstBreak: verifier.firstBreak };
+  }
+
+  /**
+   * Imports recorded events exactly (ids, positions, hashes) in one transaction. The input must verify as a chain
+   * and continue this store: events the store already has must match it hash for hash; the rest start at head + 1.
+   */
+  async importEvents(source: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, options: ImportOptions = {}): Promise<ImportResult> {
+    this.assertOpen();
+    return this.client.transaction(async (tx) => {
+      await tx.query(`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+      const headRows = await tx.query<{ p: string | number; h: string }>(
+        'select global_position as p, hash as h from ledger_events order by global_position desc limit 1');
+      const storeHead = Number(headRows[0]?.p ?? 0);
+      let verifier: ChainVerifier | null = storeHead === 0 ? new ChainVerifier() : null;
+      let alreadyPresent = 0;
+      let imported = 0;
+      let batch: RecordedEvent[] = [];
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(batch)]);
+        imported += batch.length;
+        batch = [];
+      };
+      let line = 0;
+      for await (const raw of source as AsyncIterable<RecordedEvent>) {
+        line++;
+        const event = checkRecordedShape(raw, line);
+        const rejection = options.rejectEvent?.(event);
+        if (rejection) {
+          throw new LedgerError('BAD_INPUT', `event ${line} (position ${event.globalPosition}, ${event.type} v${event.schemaVersion}): ${rejection}`,
+            'Import only ledgers written by a compatible nas-ledger version; nothing was imported.', { line, globalPosition: event.globalPosition });
+        }
+        if (event.globalPosition <= storeHead) {
+          const stored = await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [event.globalPosition]);
+          if (stored[0]?.h !== event.hash) {
+            throw new LedgerError('REFUSED', `the file does not continue this store: position ${event.globalPosition} differs`,
+              'Import into an empty store, or a file exported from this store and extended; nothing was imported.',
+              { globalPosition: event.globalPosition });
+          }
+          alreadyPresent++;
+          continue;
+        }
+        if (!verifier) verifier = await this.verifierAt(tx, event.globalPosition - 1, storeHead);
+        if (!verifier.check(event)) {
+          const b = verifier.firstBreak!;
+          throw new LedgerError('INTEGRITY', `the file's chain does not verify at position ${b.position}: ${b.reason}`,
+            'The file was altered or truncated; export it again from the source store. Nothing was imported.',
+            { globalPosition: b.position, line });
+        }
+        batch.push(event);
+        if (batch.length >= 1000) await flush();
+      }
+      await flush();
+      const head = Math.max(storeHead, verifier?.lastPosition ?? storeHead);
+      return { imported, alreadyPresent, head };
+    }).catch((error: unknown) => {
+      throw translateWriteError(error, '(import)');
+    });
+  }
+
+  /** A verifier that continues the stored chain at `position`, which must be the store's head. */
+  private async verifierAt(tx: SqlExecutor, position: number, storeHead: number): Promise<ChainVerifier> {
+    if (position !== storeHead) {
+      throw new LedgerError('REFUSED', `the file starts at position ${position + 1} but the store's head is ${storeHead}`,
+        'The file must continue the store exactly (its first new event at head + 1); nothing was imported.');
+    }
+    const head = await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [position]);
+    const versions = await tx.query<{ s: string; v: number }>(
+      'select stream_id as s, max(stream_version) as v from ledger_events group by stream_id');
+    return new ChainVerifier(position, head[0]?.h ?? GENESIS_HASH, new Map(versions.map((r) => [r.s, r.v])));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    try {
+      await this.client.close();
+    } finally {
+      await this.options.onClose?.();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LedgerError('UNAVAILABLE', 'the event store is closed', 'Open it again with openEventStore().');
+  }
+}
+
+function checkExpected(streamId: string, expected: ExpectedVersion, current: number): void {
+  const ok = expected === 'any' ? true
+    : expected === 'no_stream' ? current === -1
+      : expected === 'stream_exists' ? current >= 0
+        : expected === current;
+  if (ok) return;
+  throw new LedgerError('CONFLICT',
+    `stream ${streamId}: expected version ${describeVersion(expected)}, but it is at ${describeVersion(current)}`,
+    'Another writer got there first: reload the stream, decide again, and append at its current version.',
+    { streamId, expected, actual: current === -1 ? 'no_stream' : current });
+}
+
+function describeVersion(v: ExpectedVersion): string {
+  return v === -1 || v === 'no_stream' ? 'no_stream (no events)' : String(v);
+}
+
+function translateWriteError(error: unknown, streamId: string): unknown {
+  if (error instanceof LedgerError) return error;
+  const state = sqlState(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (state === '23505') {
+    return new LedgerError('CONFLICT', `stream ${streamId}: a concurrent write took the same version or event id (${message})`,
+      'Reload the stream and retry.', { streamId });
+  }
+  if (state?.startsWith('22')) {
+    return new LedgerError('BAD_INPUT', `event content cannot be stored: ${message}`,
+      'JSON strings may not contain \\u0000 or unpaired surrogates; nothing was written.', { streamId });
+  }
+  return error;
+}
+
+function checkRecordedShape(raw: unknown, line: number): RecordedEvent {
+  const e = raw as Partial<RecordedEvent> | null;
+  const problem = (what: string): LedgerError => new LedgerError('BAD_INPUT', `event ${line}: ${what}`,
+    'Each line must be one RecordedEvent as written by `nas-ledger events export`; nothing was imported.', { line });
+  if (e === null || typeof e !== 'object') throw problem('not an object');
+  if (!Number.isInteger(e.globalPosition) || (e.globalPosition as number) < 1) throw problem('globalPosition must be an integer >= 1');
+  if (!Number.isInteger(e.streamVersion) || (e.streamVersion as number) < 0) throw problem('streamVersion must be an integer >= 0');
+  for (const key of ['eventId', 'type', 'streamId', 'hash', 'prevHash'] as const) {
+    if (typeof e[key] !== 'string' || (e[key] as string).length === 0) throw problem(`${key} must be a non-empty string`);
+  }
+  if (!Number.isInteger(e.schemaVersion)) throw problem('schemaVersion must be an integer');
+  if (e.data === undefined || e.metadata === undefined) throw problem('data and metadata are required');
+  return e as RecordedEvent;
+}
+
+/** Splits the schema script on top-level semicolons, keeping $$-quoted function bodies whole. */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (let i = 0; i < sql.length; i++) {
+    if (sql.startsWith('$$', i)) {
+      inDollar = !inDollar;
+      current += '$$';
+      i++;
+      continue;
+    }
+    const ch = sql[i]!;
+    if (ch === ';' && !inDollar) {
+      if (current.trim()) out.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

@@ -1,0 +1,129 @@
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import type { SubscribeOptions, Subscription, SubscriptionHandler } from './event-store.port';
+
+export interface SubscriptionSource {
+  head(): Promise<number>;
+  read(after: number, upTo: number, limit: number): Promise<RecordedEvent[]>;
+  loadCheckpoint(name: string): Promise<number>;
+  saveCheckpoint(name: string, position: number): Promise<void>;
+}
+
+const PAGE = 500;
+/** Checkpoint writes are batched this often during catch-up; never past an event whose handler has not succeeded. */
+const CHECKPOINT_EVERY_EVENTS = 100;
+const CHECKPOINT_EVERY_MS = 250;
+
+/**
+ * Catch-up, then live, by polling the global log from the stored checkpoint. At-least-once: the checkpoint is
+ * written only after handlers succeeded, so a crash re-delivers at most the events since the last write.
+ * A failing handler is retried (with back-off) and never skipped.
+ */
+export class PollingSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  /** Why the subscription ended on its own, if it did. */
+  failure: unknown = null;
+
+  constructor(
+    readonly name: string,
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscribeOptions,
+    private readonly source: SubscriptionSource,
+    private readonly onStopped: () => void,
+  ) {
+    this.caughtUp = new Promise((resolve) => { this.resolveCaughtUp = resolve; });
+  }
+
+  start(): void {
+    this.loop = this.run().catch((error: unknown) => {
+      // Only reached when the store itself keeps failing (closed, unreachable); the subscription ends.
+      this.failure = error;
+    }).finally(() => {
+      this.resolveCaughtUp();
+      this.onStopped();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.options.pollIntervalMs ?? 100;
+    let position = await this.retrying(() => this.source.loadCheckpoint(this.name));
+    let target = await this.retrying(() => this.source.head());
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const head = await this.source.head();
+        position = await this.deliverUpTo(position, head);
+        failures = 0;
+        if (position >= target) {
+          this.resolveCaughtUp();
+          target = 0;
+        }
+        if (position >= head) await this.sleep(pollMs);
+      } catch {
+        // The handler failure was already reported through onError; back off, then retry from the checkpoint.
+        failures++;
+        await this.sleep(Math.min(5000, pollMs * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  /** Delivers every event in (position, head]; returns the new checkpoint. */
+  private async deliverUpTo(from: number, head: number): Promise<number> {
+    let position = from;
+    let saved = from;
+    let savedAt = Date.now();
+    try {
+      while (position < head && !this.stopping) {
+        const page = await this.source.read(position, head, PAGE);
+        for (const event of page) {
+          if (this.stopping) return position;
+          try {
+            await this.handler(event);
+          } catch (error) {
+            this.options.onError?.(error, event);
+            throw error;
+          }
+          position = event.globalPosition;
+          if (position - saved >= CHECKPOINT_EVERY_EVENTS || Date.now() - savedAt >= CHECKPOINT_EVERY_MS) {
+            await this.source.saveCheckpoint(this.name, position);
+            saved = position;
+            savedAt = Date.now();
+          }
+        }
+        // A filtered page shorter than the limit means nothing else of interest lies up to head.
+        if (page.length < PAGE) position = head;
+      }
+      return position;
+    } finally {
+      if (position !== saved) await this.source.saveCheckpoint(this.name, position).catch(() => undefined);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.wake = null; resolve(); }, ms);
+      this.wake = () => { clearTimeout(timer); this.wake = null; resolve(); };
+    });
+  }
+
+  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (this.stopping || attempt >= 5) throw error;
+        await this.sleep(200 * (attempt + 1));
+      }
+    }
+  }
+}
