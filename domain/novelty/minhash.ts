@@ -1,0 +1,107 @@
+import { LedgerError } from '../shared/ledger-error';
+import { seededWords } from './hashing';
+
+/** Value of every slot of the empty set's signature (no shingle ever produced a smaller one). */
+export const EMPTY_SLOT = 0xffffffff;
+
+/**
+ * MinHash over 32-bit shingle hashes with `permutations` permutations of [0, 2^32), each an affine map
+ * p_k(h) = a_k * h + b_k mod 2^32 with a_k odd (a bijection, so it adds no collisions): the "affine32" scheme of
+ * datasketch 2.x. Shingle hashes are already MurmurHash3-finalised (shingles.ts), which is the pre-mix that scheme
+ * applies. a_k, b_k come from `seed` through SplitMix32, so a signature depends only on (seed, permutations, input).
+ * The hot loop is Math.imul on Uint32Arrays: no BigInt, no allocation per shingle.
+ */
+export class MinHasher {
+  readonly a: Uint32Array;
+  readonly b: Uint32Array;
+
+  constructor(readonly permutations: number, readonly seed: number) {
+    if (!Number.isInteger(permutations) || permutations < 1 || permutations > 4096) {
+      throw new LedgerError('BAD_INPUT', `novelty.permutations must be an integer in 1..4096, got ${permutations}`,
+        'Set novelty.permutations in the experiment config (the paper uses 256).');
+    }
+    const words = seededWords(seed, 2 * permutations);
+    this.a = new Uint32Array(permutations);
+    this.b = new Uint32Array(permutations);
+    for (let k = 0; k < permutations; k++) {
+      this.a[k] = (words[2 * k]! | 1) >>> 0;
+      this.b[k] = words[2 * k + 1]!;
+    }
+  }
+
+  /** The signature of a set of shingle hashes (duplicates are harmless); the empty set gives all EMPTY_SLOT. */
+  sign(shingleHashes: Uint32Array, out: Uint32Array = new Uint32Array(this.permutations)): Uint32Array {
+    const { a, b, permutations } = this;
+    const m = shingleHashes.length;
+    for (let k = 0; k < permutations; k++) {
+      const ak = a[k]!;
+      // Adding b_k + 2^31 flips the top bit of the sum: compared as signed int32 it keeps the unsigned order, so the
+      // whole loop stays in int32 registers.
+      const bk = (b[k]! + 0x80000000) | 0;
+      let min = 0x7fffffff;
+      for (let j = 0; j < m; j++) {
+        const v = (Math.imul(ak, shingleHashes[j]!) + bk) | 0;
+        if (v < min) min = v;
+      }
+      out[k] = (min ^ 0x80000000) >>> 0;
+    }
+    return out;
+  }
+}
+
+export function isEmptySignature(sig: Uint32Array): boolean {
+  for (let k = 0; k < sig.length; k++) if (sig[k] !== EMPTY_SLOT) return false;
+  return true;
+}
+
+/**
+ * Estimated Jaccard: the fraction of equal slots. An empty signature is similar to nothing (0), including another
+ * empty one, so an empty program is never a near-duplicate.
+ */
+export function estimateJaccard(x: Uint32Array, y: Uint32Array): number {
+  if (x.length !== y.length) {
+    throw new LedgerError('BAD_INPUT', `signatures differ in length (${x.length} vs ${y.length})`,
+      'Compare signatures made with the same novelty.permutations.');
+  }
+  let equal = 0;
+  for (let k = 0; k < x.length; k++) if (x[k] === y[k]) equal++;
+  if (equal === x.length && isEmptySignature(x)) return 0;
+  return equal / x.length;
+}
+
+/** Same as estimateJaccard for row `row` of a packed signature matrix (no subarray allocation). */
+export function estimateJaccardPacked(x: Uint32Array, matrix: Uint32Array, row: number, permutations: number): number {
+  let equal = 0;
+  const base = row * permutations;
+  for (let k = 0; k < permutations; k++) if (x[k] === matrix[base + k]) equal++;
+  if (equal === permutations && x[0] === EMPTY_SLOT && isEmptySignature(x)) return 0;
+  return equal / permutations;
+}
+
+/** Base64 of the signature's uint32 slots, little-endian on every machine (the NoveltyAssessed.signature field). */
+export function encodeSignature(sig: Uint32Array): string {
+  const bytes = new Uint8Array(sig.length * 4);
+  for (let k = 0; k < sig.length; k++) {
+    const v = sig[k]!;
+    bytes[4 * k] = v & 0xff;
+    bytes[4 * k + 1] = (v >>> 8) & 0xff;
+    bytes[4 * k + 2] = (v >>> 16) & 0xff;
+    bytes[4 * k + 3] = (v >>> 24) & 0xff;
+  }
+  return Buffer.from(bytes).toString('base64');
+}
+
+export function decodeSignature(text: string, permutations?: number): Uint32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const valid = /^[A-Za-z0-9+/]*={0,2}$/.test(text) && bytes.length % 4 === 0 && bytes.length > 0
+    && (permutations === undefined || bytes.length === permutations * 4);
+  if (!valid) {
+    throw new LedgerError('BAD_INPUT', `signature is not base64 of ${permutations ?? 'N'} little-endian uint32 (got ${bytes.length} bytes)`,
+      'Signatures come from encodeSignature(); re-assess the candidate if the event was written by another version.');
+  }
+  const out = new Uint32Array(bytes.length / 4);
+  for (let k = 0; k < out.length; k++) {
+    out[k] = (bytes[4 * k]! | (bytes[4 * k + 1]! << 8) | (bytes[4 * k + 2]! << 16) | (bytes[4 * k + 3]! << 24)) >>> 0;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LexError, stripDocstrings, tokenizePython, type PyToken } from '../../domain/novelty/python-lexer';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { repoRoot } from '../../src/shared/repo-root';
+import { pythonReferenceTokens } from './python-reference';
+
+const corpusDir = join(repoRoot(), 'tests', 'novelty', 'corpus');
+const corpusFiles = readdirSync(corpusDir).filter((f) => f.endsWith('.py')).sort();
+
+const TYPE_OF: Record<PyToken['kind'], string> = {
+  keyword: 'NAME', name: 'NAME', number: 'NUMBER', string: 'STRING', op: 'OP',
+  newline: 'NEWLINE', indent: 'INDENT', dedent: 'DEDENT',
+};
+
+function asReference(tokens: readonly PyToken[]): [string, string][] {
+  return tokens.map((t) => {
+    const type = TYPE_OF[t.kind];
+    return [type, type === 'NEWLINE' || type === 'INDENT' || type === 'DEDENT' ? '' : t.text];
+  });
+}
+
+describe('python lexer against CPython tokenize', () => {
+  it('has a corpus of real PyTorch files to check', () => {
+    assert.ok(corpusFiles.length >= 6, `only ${corpusFiles.length} corpus files`);
+  });
+
+  for (const file of corpusFiles) {
+    it(`matches tokenize (docstrings and comments dropped) on ${file}`, () => {
+      const path = join(corpusDir, file);
+      const expected = pythonReferenceTokens(path);
+      const actual = asReference(stripDocstrings(tokenizePython(readFileSync(path, 'utf8'))));
+      const firstDiff = expected.findIndex((e, i) => JSON.stringify(e) !== JSON.stringify(actual[i]));
+      assert.equal(firstDiff, -1, `first difference at token ${firstDiff}: expected ${JSON.stringify(expected.slice(firstDiff, firstDiff + 5))}, got ${JSON.stringify(actual.slice(firstDiff, firstDiff + 5))}`);
+      assert.equal(actual.length, expected.length);
+      assert.ok(expected.length > 100);
+    });
+  }
+});
+
+describe('python lexer details', () => {
+  const texts = (src: string) => stripDocstrings(tokenizePython(src)).map((t) => t.text);
+
+  it('keeps string prefixes, f-strings and bytes as single string tokens', () => {
+    const toks = tokenizePython('x = rb"a\\"" + Br\'b\' + f"{y!r:>{w}}" + u"c" + """d\ne"""\n');
+    const strings = toks.filter((t) => t.kind === 'string').map((t) => t.text);
+    assert.deepEqual(strings, ['rb"a\\""', "Br'b'", 'f"{y!r:>{w}}"', 'u"c"', '"""d\ne"""']);
+  });
+
+  it('drops comments and docstrings but keeps other string statements', () => {
+    assert.deepEqual(texts('"""mod"""\nx = 1  # c\ndef f():\n    "doc"\n    "not a docstring"\n'),
+      ['x', '=', '1', '\n', 'def', 'f', '(', ')', ':', '\n', '\t>', '"not a docstring"', '\n', '\t<']);
+  });
+
+  it('joins backslash continuations and ignores newlines inside brackets', () => {
+    assert.deepEqual(texts('a = (1,\n  2) + \\\n  3\n'), ['a', '=', '(', '1', ',', '2', ')', '+', '3', '\n']);
+  });
+
+  it('emits NEWLINE at end of file without a trailing newline, then the DEDENTs', () => {
+    assert.deepEqual(tokenizePython('if x:\n    y').map((t) => t.kind), ['keyword', 'name', 'op', 'newline', 'indent', 'name', 'newline', 'dedent']);
+  });
+
+  it('reads every number form', () => {
+    const nums = tokenizePython('a = [0x_FF, 0b1, 0o7, 1_000, 1., .5, 1e-3, 2.5E+2j, 3j, 0]\n').filter((t) => t.kind === 'number').map((t) => t.text);
+    assert.deepEqual(nums, ['0x_FF', '0b1', '0o7', '1_000', '1.', '.5', '1e-3', '2.5E+2j', '3j', '0']);
+  });
+
+  for (const [what, src] of [
+    ['an unterminated string', 'x = "abc\ny = 1\n'],
+    ['an unterminated triple-quoted string', 'x = """abc\n'],
+    ['an unclosed bracket', 'x = foo(1,\n'],
+    ['a bad dedent', 'if x:\n        y = 1\n    z = 2\n'],
+    ['a stray character', 'x = 1 $ 2\n'],
+  ] as const) {
+    it(`rejects ${what} with a typed BAD_INPUT error`, () => {
+      assert.throws(() => tokenizePython(src), (e: unknown) => e instanceof LexError && e instanceof LedgerError && e.code === 'BAD_INPUT' && /line \d+/.test(e.message));
+    });
+  }
+
+  it('gives empty and comment-only programs no tokens', () => {
+    assert.deepEqual(tokenizePython(''), []);
+    assert.deepEqual(tokenizePython('# only a comment\n\n   \n'), []);
+  });
+});
