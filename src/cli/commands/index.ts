@@ -1,5 +1,10 @@
 import type { RegisterCommand } from '../cli-context';
+import { register as registerExperiments } from './experiments.command';
+import { register as registerStats } from './stats.command';
+import { register as registerProvenance } from './provenance.command';
+import { register as registerCandidates } from './candidates.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerExperiments, registerStats, registerProvenance, registerCandidates,
 ];

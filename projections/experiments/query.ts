@@ -1,0 +1,8 @@
+import type { ExperimentSummary, ExperimentsView } from './view';
+
+/** All experiments, oldest registration first. */
+export function listExperiments(view: ExperimentsView): ExperimentSummary[] {
+  return Object.values(view.experiments)
+    .map((s) => ({ ...s }))
+    .sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.experimentId.localeCompare(b.experimentId));
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { printJson, printLine } from '../cli-context';
+import { withQueryBus } from '../../queries/query-session';
+import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cycle-stats/get-cycle-stats.query';
+import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
+import { fixed, interval, percent, renderTable } from '../../queries/cli/table';
+
+export function register(program: Command): void {
+  addQueryOptions(program.command('stats <experiment>')
+    .description('Per-cycle statistics of an experiment (valid rate, accuracy, elites, diversity, novelty), at any point in history.\n' +
+      'JSON: one object per cycle; rates are fractions, intervals [low, high] (Wilson 95% for rates, t 95% for the mean).'))
+    .action(async (experiment: string, options: AsOfCliOptions) => {
+      const asOf = asOfFromCli(options);
+      const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment, asOf)));
+      if (options.json) printJson(result.cycles);
+      else printStats(result);
+    });
+}
+
+function printStats(result: CycleStatsResult): void {
+  printLine(`experiment ${result.experimentId}, ${describeResultPoint(result)}, threshold τ = ${result.threshold}`);
+  if (result.cycles.length === 0) {
+    printLine('no cycle has started yet');
+    return;
+  }
+  const header = ['cycle', 'gen', 'valid', 'valid rate [95% CI]', 'mean acc [95% CI]', 'median', 'best',
+    '≥τ [95% CI]', 'admit', 'corpus', 'elite', 'divers', 'novelty', 'rejections'];
+  const rows = result.cycles.map((c) => [
+    `${c.cycle}${c.completed ? '' : '*'}`, String(c.generated), String(c.valid),
+    `${percent(c.validRate)} ${interval(c.validRateCI, 100, 1)}`,
+    `${fixed(c.meanAccuracy)} ${interval(c.meanAccuracyCI)}`,
+    fixed(c.medianAccuracy), fixed(c.bestAccuracy),
+    `${percent(c.aboveThreshold)} ${interval(c.aboveThresholdCI, 100, 1)}`,
+    String(c.admitted), String(c.corpusSize), percent(c.eliteConcentration), fixed(c.diversity), fixed(c.novelty),
+    Object.entries(c.rejectionsByStage).map(([stage, n]) => `${stage}:${n}`).join(' ') || '-',
+  ]);
+  printLine(renderTable(header, rows));
+  if (result.cycles.some((c) => !c.completed)) printLine('* cycle still running at this point');
+}

@@ -1,0 +1,39 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { ProjectionRunner } from './projection-runner';
+import { GetCycleStatsHandler } from './get-cycle-stats/get-cycle-stats.handler';
+import { ListExperimentsHandler } from './list-experiments/list-experiments.handler';
+import { GetProvenanceHandler } from './get-provenance/get-provenance.handler';
+import { ListCandidatesHandler } from './list-candidates/list-candidates.handler';
+import { GetCorpusHandler } from './get-corpus/get-corpus.handler';
+
+const queryHandlers = [GetCycleStatsHandler, ListExperimentsHandler, GetProvenanceHandler, ListCandidatesHandler, GetCorpusHandler];
+
+const runnerProvider: Provider = {
+  provide: ProjectionRunner,
+  useFactory: (store: EventStore) => new ProjectionRunner(store, {
+    onSnapshotError: (error) => process.stderr.write(`nas-ledger: snapshot not saved: ${(error as Error).message}\n`),
+  }),
+  inject: [EVENT_STORE],
+};
+
+/**
+ * The read side: query handlers over the projections, answered through the QueryBus. It needs EVENT_STORE from a
+ * global module (LedgerModule.forRoot) or, for a store the caller already opened, `QueriesModule.withStore(store)`.
+ */
+@Module({
+  imports: [CqrsModule],
+  providers: [runnerProvider, ...queryHandlers],
+  exports: [ProjectionRunner],
+})
+export class QueriesModule {
+  static withStore(store: EventStore): DynamicModule {
+    return {
+      module: QueriesModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [{ provide: EVENT_STORE, useValue: store }, runnerProvider, ...queryHandlers],
+      exports: [ProjectionRunner],
+    };
+  }
+}
