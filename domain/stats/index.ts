@@ -1,0 +1,7 @@
+export * from './descriptive';
+export * from './intervals';
+export * from './student-t';
+export * from './normal';
+export * from './correlation';
+export * from './proxy-reliability';
+export { logGamma, regularizedBeta, regularizedGammaQ, erfc } from './special-functions';
