@@ -1,0 +1,277 @@
+"""Runs one job in a sandboxed child process and turns whatever happens into a result.
+
+The child runs under bubblewrap: no network (--unshare-all), a read-only root, a private /tmp, tmpfs over $HOME
+and the ledger's directories, a new pid namespace and session, --die-with-parent, all capabilities dropped, and
+(when the runner is root) a uid of its own. rlimits cap address space, CPU time, open files, processes and file
+size; the wall clock is enforced from here by killing the child's process group.
+
+If bubblewrap cannot create its namespaces here, the runner falls back to 'rlimits-only' (rlimits, own uid and
+session, no filesystem or network isolation) and says so on stderr and in every result's `sandbox` field.
+NAS_LEDGER_SANDBOX=bwrap refuses to fall back.
+"""
+import errno
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import wire
+
+RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
+PYTHON = sys.executable or '/usr/bin/python3'
+OUTPUT_CAP = 16 * 1024          # bytes of the candidate's stdout / stderr kept for the result
+RESULT_CAP = 8 * 1024 * 1024    # bytes the child may write to its result channel
+DEFAULT_MEMORY_MB = 6144        # address space on CPU; torch alone maps ~1.5 GB
+TMP_MB = 64
+
+
+class Capture(threading.Thread):
+    """Drains a pipe, keeping the first OUTPUT_CAP bytes and counting the rest, so a chatty program never blocks."""
+
+    def __init__(self, fd):
+        super().__init__(daemon=True)
+        self.fd, self.kept, self.total = fd, bytearray(), 0
+
+    def run(self):
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            if len(self.kept) < OUTPUT_CAP:
+                self.kept += chunk[:OUTPUT_CAP - len(self.kept)]
+        os.close(self.fd)
+
+    def text(self):
+        return self.kept.decode('utf-8', 'replace')
+
+
+def _hidden_paths():
+    """Directories a candidate must never see: $HOME, the ledger's data directory, extra ones from the agent."""
+    paths = [os.path.expanduser('~'), os.path.join(os.getcwd(), '.nas-ledger')]
+    store = os.environ.get('NAS_LEDGER_STORE', '')
+    if store and '://' not in store:
+        paths.append(os.path.abspath(store))
+    paths += [p for p in os.environ.get('NAS_LEDGER_HIDE', '').split(os.pathsep) if p]
+    seen = []
+    for p in paths:
+        p = os.path.realpath(p)
+        if os.path.isdir(p) and p != '/' and p not in seen:
+            seen.append(p)
+    return seen
+
+
+class Sandbox:
+    def __init__(self, mode=None):
+        wanted = mode or os.environ.get('NAS_LEDGER_SANDBOX', 'auto')
+        if wanted not in ('auto', 'bwrap', 'rlimits-only'):
+            raise ValueError(f'NAS_LEDGER_SANDBOX must be auto, bwrap or rlimits-only, not {wanted!r}')
+        self.uid = 100000 + os.getpid() % 50000 if os.geteuid() == 0 else None  # a uid no other runner shares
+        self.tmp = None
+        self.mode, self.why = 'rlimits-only', 'requested'
+        if wanted != 'rlimits-only':
+            works, why = self._bwrap_works()
+            if works:
+                self.mode, self.why = 'bwrap', None
+            elif wanted == 'bwrap':
+                raise RuntimeError(f'bubblewrap sandbox unavailable: {why}')
+            else:
+                self.why = why
+                print(f'nas-ledger runner: WARNING: bubblewrap is unavailable ({why}); running candidates with '
+                      'rlimits only, WITHOUT filesystem or network isolation', file=sys.stderr, flush=True)
+
+    # --- launching ----------------------------------------------------------------------------------------
+    def _bwrap_args(self, device, prepared_dir=None):
+        args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
+                '--size', str(TMP_MB * 1024 * 1024), '--tmpfs', '/tmp']
+        for path in _hidden_paths():
+            args += ['--tmpfs', path]
+        # what the child needs from a hidden directory comes back read-only: its own code and the decoded dataset
+        for path in (RUNNER_DIR, prepared_dir):
+            if path:
+                args += ['--ro-bind', path, path]
+        # A decoy /etc/passwd: the host's user list is none of the candidate's business.
+        args += ['--ro-bind', self._decoy_passwd(), '/etc/passwd']
+        if device == 'cuda':
+            for name in sorted(os.listdir('/dev')):
+                if name.startswith('nvidia'):
+                    args += ['--dev-bind', f'/dev/{name}', f'/dev/{name}']
+            mps = os.environ.get('CUDA_MPS_PIPE_DIRECTORY', '/tmp/nvidia-mps')
+            if os.path.isdir(mps):
+                args += ['--bind', mps, mps]
+        args += ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--chdir', '/tmp']
+        return args
+
+    def _decoy_passwd(self):
+        if self.tmp is None:
+            import tempfile
+            self.tmp = tempfile.mkdtemp(prefix='nas-ledger-runner-')
+            os.chmod(self.tmp, 0o755)
+            with open(os.path.join(self.tmp, 'passwd'), 'w') as f:
+                f.write('nobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n')
+            os.chmod(os.path.join(self.tmp, 'passwd'), 0o644)
+        return os.path.join(self.tmp, 'passwd')
+
+    def _preexec(self, config, lower_privileges=True):
+        timeout = float(config['timeoutS'])
+        memory = config['memoryMb'] or (None if config['device'] == 'cuda' else DEFAULT_MEMORY_MB)
+        cpu_seconds = int(timeout * (config['threads'] + 1)) + 30
+        uid = self.uid
+
+        def apply():
+            os.setsid()
+            if memory is not None:
+                resource.setrlimit(resource.RLIMIT_AS, (memory << 20, memory << 20))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+            resource.setrlimit(resource.RLIMIT_NPROC, (256, 256))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (TMP_MB << 20, TMP_MB << 20))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if uid is not None and lower_privileges:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+        notes = [] if memory is not None else ['no address-space limit on CUDA (the driver maps huge virtual ranges)']
+        return apply, notes
+
+    def _env(self, config):
+        env = {'PATH': '/usr/bin:/bin', 'HOME': '/tmp', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0',
+               'OMP_NUM_THREADS': str(config['threads']), 'MKL_NUM_THREADS': str(config['threads']),
+               'LANG': 'C.UTF-8'}
+        for key in ('CUDA_VISIBLE_DEVICES', 'CUDA_MPS_PIPE_DIRECTORY', 'NVIDIA_VISIBLE_DEVICES', 'LD_LIBRARY_PATH'):
+            if key in os.environ:
+                env[key] = os.environ[key]
+        return env
+
+    def _bwrap_works(self):
+        if shutil.which('bwrap') is None:
+            return False, 'bwrap is not installed (Debian package bubblewrap)'
+        config = dict(wire.DEFAULT_CONFIG, timeoutS=30)
+        apply, _ = self._preexec(config)
+        try:
+            proc = subprocess.run(self._bwrap_args('cpu') + ['/bin/true'], preexec_fn=apply, cwd='/',
+                                  capture_output=True, timeout=30, env=self._env(config))
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return False, str(e)
+        if proc.returncode != 0:
+            return False, proc.stderr.decode('utf-8', 'replace').strip()[:300] or f'exit status {proc.returncode}'
+        return True, None
+
+    # --- one job ------------------------------------------------------------------------------------------
+    def run_job(self, job, code, config, prepared_dir=None):
+        """Runs job in a fresh sandboxed child; returns the child's result plus sandbox and output facts."""
+        started = time.perf_counter()
+        job_r, job_w = os.pipe()
+        res_r, res_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        command = [PYTHON, '-E', '-s', '-B', os.path.join(RUNNER_DIR, 'sandbox_child.py'), str(job_r), str(res_w)]
+        if self.mode == 'bwrap':
+            command = self._bwrap_args(config['device'], prepared_dir) + command
+        apply, notes = self._preexec(config)
+        if self.mode != 'bwrap':
+            notes = notes + [f'WEAK SANDBOX: bubblewrap unavailable ({self.why}); rlimits and uid only']
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w,
+                                    pass_fds=(job_r, res_w), preexec_fn=apply, cwd='/tmp' if self.mode != 'bwrap'
+                                    else '/', env=self._env(config), close_fds=True)
+        finally:
+            for fd in (job_r, res_w, out_w, err_w):
+                os.close(fd)
+        captures = [Capture(out_r), Capture(err_r)]
+        for c in captures:
+            c.start()
+        outcome = None
+        try:
+            request = {'job': job, 'config': config, 'code': code, 'preparedDir': prepared_dir}
+            try:
+                os.write(job_w, json.dumps(request).encode())  # small: the code is capped at 256 kB
+            except OSError as e:
+                if e.errno != errno.EPIPE:
+                    raise
+            os.close(job_w)
+            job_w = None
+            outcome = self._await(proc, res_r, float(config['timeoutS']))
+        finally:
+            if job_w is not None:
+                os.close(job_w)
+            os.close(res_r)
+            self._kill(proc)
+        for c in captures:
+            c.join(timeout=2)
+        stdout, stderr = captures
+        outcome['timings'] = dict(outcome.get('timings') or {}, total=round(time.perf_counter() - started, 6))
+        outcome['sandbox'] = self.mode
+        outcome['sandboxNotes'] = notes
+        outcome['output'] = {'stdout': stdout.text(), 'stderr': stderr.text()[-OUTPUT_CAP:],
+                             'stdoutBytes': stdout.total, 'stderrBytes': stderr.total,
+                             'truncated': stdout.total > OUTPUT_CAP or stderr.total > OUTPUT_CAP}
+        return outcome
+
+    def _await(self, proc, res_r, timeout):
+        deadline = time.monotonic() + timeout
+        buffer, received, stage = b'', 0, 'startup'
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return {'stage': 'timeout', 'reason': f'wall-clock limit of {timeout:g} s exceeded during {stage}'}
+            ready, _, _ = select.select([res_r], [], [], min(remaining, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(res_r, 65536)
+            if not chunk:  # the child closed its channel (exited or was killed) without a result
+                return self._died(proc, stage, deadline)
+            received += len(chunk)
+            if received > RESULT_CAP:
+                return {'stage': 'sandbox', 'reason': 'the child flooded its result channel'}
+            buffer += chunk
+            while b'\n' in buffer:
+                line, buffer = buffer.split(b'\n', 1)
+                try:
+                    message = wire.parse_child_line(line)
+                except wire.WireError as e:
+                    return {'stage': 'sandbox', 'reason': f'{e} (during {stage})'}
+                if message['t'] == 'stage':
+                    stage = message['stage']
+                else:
+                    return message['result']
+
+    def _died(self, proc, stage, deadline):
+        try:
+            status = proc.wait(timeout=max(0.1, min(5.0, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            return {'stage': 'sandbox', 'reason': f'the child closed its result channel during {stage} and hung'}
+        if status < 0:
+            how = signal.Signals(-status).name
+            if -status == signal.SIGXCPU or -status == signal.SIGKILL and stage != 'startup':
+                how += ' (CPU-time or memory limit)'
+        else:
+            how = f'exit status {status}'
+        if stage == 'startup' and status > 0:
+            return {'stage': 'sandbox', 'reason': f'the sandboxed child failed to start ({how})'}
+        return {'stage': 'sandbox', 'reason': f'the child died during {stage} without a result: {how}'}
+
+    def _kill(self, proc):
+        """Kills the child's whole process group (the sandbox's pid namespace goes with it)."""
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    def close(self):
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None

@@ -1,0 +1,50 @@
+"""What runs inside the sandbox: reads one job from its job fd, runs it, writes stage marks and one result to its
+result fd. stdout and stderr belong to the candidate (captured and capped by the runner); the result channel is a
+dedicated pipe, so whatever the program prints cannot be mistaken for a result.
+
+argv: sandbox_child.py JOB_FD RESULT_FD
+"""
+import json
+import os
+import sys
+
+
+def main():
+    job_fd, result_fd = int(sys.argv[1]), int(sys.argv[2])
+    parent_pid = os.getpid()
+    channel = os.fdopen(result_fd, 'w', buffering=1)
+
+    def send(message):
+        if os.getpid() != parent_pid:  # a forked copy of the candidate never speaks for the job
+            os._exit(0)
+        channel.write(json.dumps(message, separators=(',', ':')) + '\n')
+        channel.flush()
+
+    send({'t': 'stage', 'stage': 'startup'})
+    # Import torch before the job arrives: a pre-started child has paid this cost by the time it gets work.
+    import torch  # noqa: F401
+    import train
+    import fingerprint
+    import protocols
+
+    with os.fdopen(job_fd, 'rb') as f:
+        request = json.loads(f.read())
+    job, config, code = request['job'], request['config'], request['code']
+    torch.set_num_threads(config['threads'])
+    protocol = protocols.resolve(config['protocol'], config)
+    if job == 'fingerprint':
+        result = fingerprint.run(config, code, protocol, lambda s: send({'t': 'stage', 'stage': s}))
+    else:
+        result = train.run(job, config, code, protocol, request['preparedDir'],
+                           lambda s: send({'t': 'stage', 'stage': s}))
+    libraries = {'cuda': torch.version.cuda}
+    if config['device'] == 'cuda':
+        libraries['cudnn'] = str(torch.backends.cudnn.version())
+    result['libraries'] = libraries
+    send({'t': 'result', 'result': result})
+    channel.close()
+    os._exit(0)  # skip atexit hooks and finalizers the candidate may have registered
+
+
+if __name__ == '__main__':
+    main()
