@@ -73,7 +73,7 @@ export type Retrieval = 'exact' | 'lsh';
  * A growable set of (id, signature) rows with an LSH index: the corpus, or the candidates of the current cycle.
  * Below `exactScanBelow` rows every query scans all signatures, so J_train / J_gen are the exact maxima of the
  * estimated Jaccard; at or above it only LSH candidates are verified and rows without a band match count as J = 0
- * (at 0.85 / 13 x 19 a pair with J = 0.9 shares a band with probability 0.9999).
+ * (at 0.85 / 13 x 19 a pair with J = 0.90 shares a band with probability 0.85, at J = 0.95 with 0.998).
  */
 export class SignatureSet {
   private matrix: Uint32Array;

@@ -6,8 +6,12 @@ import { SignatureSet, type NearestHit, type Retrieval } from './lsh-index';
 import { decodeSignature, encodeSignature } from './minhash';
 import { TextSigner } from './text-signature';
 
-/** Below this many rows J_train / J_gen come from an exact scan of all signatures, above it from LSH candidates. */
-export const DEFAULT_EXACT_SCAN_BELOW = 2000;
+/**
+ * Below this many rows J_train / J_gen are exact maxima from a scan of all signatures (about 5 ms at 20k rows);
+ * at or above it they come from LSH candidates only. The scan matters: with the paper's 0.85 banding (b = 13,
+ * r = 19) LSH retrieves a pair at J = 0.90 with probability 0.85 only (0.998 at J = 0.95).
+ */
+export const DEFAULT_EXACT_SCAN_BELOW = 20_000;
 
 export interface NoveltyAssessment {
   readonly candidateId: string;
