@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
+import { streamIds, type ExperimentRegistered } from '../../domain/experiment/events';
+import { experimentDecider } from '../../domain/experiment/experiment.decider';
+import { openEventStore } from '../ledger/open-event-store';
+import type { EventStore } from '../ledger/event-store.port';
+import type { AgentBus, JobHandler } from '../bus/agent-bus.port';
+import { openAgentBus } from '../bus/open-agent-bus';
+import { LoopOrchestrator, type SeedCorpusSource } from '../orchestrator/orchestrator';
+import { executeOnStream } from '../orchestrator/ledger-commands';
+import type { LoopView } from '../orchestrator/loop-view';
+import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
+import { startLocalAgent } from './local-agent';
+import { loadSeedCorpus } from '../generators/seed-corpus';
+
+export interface RunLoopOptions {
+  /** New experiment: its config. Resume: omit it and pass experimentId. */
+  readonly config?: ExperimentConfig;
+  readonly experimentId?: string;
+  readonly resume?: boolean;
+  readonly storeUrl?: string;
+  readonly busUrl?: string;
+  /** Agents in this process (the embedded default); 0 = rely on agents elsewhere (Kafka). */
+  readonly localAgents?: number;
+  readonly agentConcurrency?: number;
+  readonly leaseMs?: number;
+  readonly realHandler?: JobHandler;
+  readonly seedCorpus?: SeedCorpusSource;
+  readonly onEvent?: (event: RecordedEvent, view: LoopView) => void;
+  readonly log?: (line: string) => void;
+  readonly signal?: AbortSignal;
+  readonly simEvaluateDelayMs?: number;
+}
+
+export interface LoopResult {
+  readonly experimentId: string;
+  readonly view: LoopView;
+}
+
+export function newExperimentId(config: ExperimentConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${config.name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${stamp}-${randomUUID().slice(0, 4)}`;
+}
+
+/** Registers the experiment (idempotently: the same id and config twice is one registration). */
+export async function registerExperiment(store: EventStore, experimentId: string, config: ExperimentConfig): Promise<void> {
+  await executeOnStream(store, streamIds.experiment(experimentId), experimentDecider,
+    { type: 'RegisterExperiment', data: { experimentId, name: config.name, config } },
+    { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run', now: () => new Date() });
+}
+
+export async function readRegistration(store: EventStore, experimentId: string): Promise<{ config: ExperimentConfig; finished: string | null }> {
+  const events = await store.readStream(streamIds.experiment(experimentId));
+  const registered = events.find((e) => e.type === 'ExperimentRegistered');
+  if (!registered) {
+    throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in this ledger`, 'Check the id (the run summary prints it) and --store.');
+  }
+  const finished = events.find((e) => e.type === 'ExperimentCompleted' || e.type === 'ExperimentFailed');
+  return { config: (registered.data as ExperimentRegistered['data']).config, finished: finished ? finished.type : null };
+}
+
+/** Seed corpus by generator family; the real families come from the generators' corpus loader. */
+async function defaultSeedCorpus(experimentId: string, config: ExperimentConfig) {
+  if (config.generator === 'sim') return simSeedCorpus(experimentId, config);
+  return { entries: loadSeedCorpus(), source: 'gpu-agent/seed-corpus' };
+}
+
+/**
+ * Runs (or resumes) one experiment to its end: store, bus, local agents, orchestrator. Resolves with the final
+ * view; a Ctrl-C (signal) stops everything cleanly and rejects with INTERRUPTED: `resume` carries on.
+ */
+export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
+  const log = options.log ?? (() => undefined);
+  const store = await openEventStore(options.storeUrl ?? options.config?.store);
+  let bus: AgentBus | null = null;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    let experimentId: string;
+    let config: ExperimentConfig;
+    if (options.resume) {
+      if (!options.experimentId) throw new LedgerError('BAD_INPUT', 'resume needs an experiment id', 'nas-ledger resume <experiment>');
+      experimentId = options.experimentId;
+      const registration = await readRegistration(store, experimentId);
+      if (registration.finished) {
+        throw new LedgerError('REFUSED', `experiment ${experimentId} is already ${registration.finished === 'ExperimentCompleted' ? 'completed' : 'failed'}`,
+          'Start a new one with `nas-ledger run`; inspect this one with `nas-ledger stats`.');
+      }
+      config = registration.config;
+    } else {
+      if (!options.config) throw new LedgerError('BAD_INPUT', 'run needs a config');
+      config = options.config;
+      experimentId = options.experimentId ?? newExperimentId(config);
+      await registerExperiment(store, experimentId, config);
+    }
+    bus = await openAgentBus(options.busUrl ?? config.bus);
+    for (let i = 0; i < (options.localAgents ?? 1); i++) {
+      const agent = await startLocalAgent(store, bus, {
+        concurrency: options.agentConcurrency, leaseMs: options.leaseMs, realHandler: options.realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,
+      });
+      stops.push(() => agent.stop());
+    }
+    const orchestrator = new LoopOrchestrator(store, bus, {
+      experimentId, seedCorpus: options.seedCorpus ?? defaultSeedCorpus,
+      initialGenerator: (c) => (c.generator === 'sim' ? simInitialGenerator() : { id: c.generator, version: 'base' }),
+      leaseCheckMs: Math.min(1000, Math.max(100, Math.floor((options.leaseMs ?? 30_000) / 4))),
+      onEvent: options.onEvent, log,
+    });
+    stops.unshift(() => orchestrator.stop());
+    await orchestrator.start();
+    const interrupted = new Promise<never>((_, reject) => {
+      const abort = () => reject(new LedgerError('INTERRUPTED', `stopped; experiment ${experimentId} can be continued`, `nas-ledger resume ${experimentId}`, { experimentId }));
+      if (options.signal?.aborted) abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
+    });
+    const view = await Promise.race([orchestrator.done, interrupted]);
+    return { experimentId, view };
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,188 @@
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import type { ExperimentConfig } from '../../domain/experiment/config';
+import type { CorpusEntry, GeneratorRef, LedgerEvent } from '../../domain/experiment/events';
+
+/**
+ * What the orchestrator knows about one experiment: a fold of the ledger's events and nothing else,
+ * so a restarted orchestrator that re-reads the log knows exactly what the crashed one knew.
+ */
+export interface CandidateView {
+  readonly candidateId: string;
+  readonly cycle: number;
+  readonly index: number;
+  readonly code: string;
+  readonly codeHash: string;
+  status: 'generated' | 'rejected' | 'evaluated';
+  accuracy: number | null;
+  structuralFingerprint: string | null;
+  novelty: { readonly nearDup: boolean; readonly signature: string } | null;
+  decision: 'admitted' | 'not-admitted' | null;
+}
+
+export interface CycleView {
+  readonly cycle: number;
+  readonly generator: GeneratorRef;
+  readonly planned: number;
+  fineTune: 'none' | 'requested' | 'done' | 'skipped';
+  fineTuneRequest: { readonly corpusVersion: number; readonly corpusHash: string } | null;
+  fineTunedTo: GeneratorRef | null;
+  completed: boolean;
+  readonly startedEventId: string;
+  readonly candidates: CandidateView[]; // by index
+}
+
+export interface JobView {
+  claims: number;
+  failures: number;
+  leaseUntil: number;
+  lastAgent: string | null;
+}
+
+export interface LoopView {
+  readonly experimentId: string;
+  config: ExperimentConfig | null;
+  registeredEventId: string | null;
+  seedEntries: readonly CorpusEntry[] | null;
+  readonly cycles: Map<number, CycleView>;
+  readonly candidates: Map<string, CandidateView>;
+  /** Admitted entries in admission order (the corpus after the seed). */
+  readonly admitted: CorpusEntry[];
+  readonly jobs: Map<string, JobView>;
+  completed: boolean;
+  failed: string | null;
+  lastPosition: number;
+}
+
+export function emptyView(experimentId: string): LoopView {
+  return {
+    experimentId, config: null, registeredEventId: null, seedEntries: null, cycles: new Map(), candidates: new Map(),
+    admitted: [], jobs: new Map(), completed: false, failed: null, lastPosition: 0,
+  };
+}
+
+/** True when the event belongs to this experiment (job ids embed the experiment or candidate id). */
+export function concerns(view: LoopView, event: RecordedEvent): boolean {
+  const data = event.data as { experimentId?: string; jobId?: string };
+  if (data.experimentId !== undefined) return data.experimentId === view.experimentId;
+  return typeof data.jobId === 'string' && data.jobId.includes(`:${view.experimentId}`);
+}
+
+export function currentCycle(view: LoopView): CycleView | null {
+  let best: CycleView | null = null;
+  for (const c of view.cycles.values()) if (!best || c.cycle > best.cycle) best = c;
+  return best;
+}
+
+/** Folds one recorded event in; events at or before lastPosition are ignored (catch-up and live overlap). */
+export function applyEvent(view: LoopView, recorded: RecordedEvent): boolean {
+  if (recorded.globalPosition <= view.lastPosition) return false;
+  view.lastPosition = recorded.globalPosition;
+  if (!concerns(view, recorded)) return false;
+  const event = { type: recorded.type, data: recorded.data } as LedgerEvent;
+  switch (event.type) {
+    case 'ExperimentRegistered':
+      view.config = event.data.config;
+      view.registeredEventId = recorded.eventId;
+      break;
+    case 'CorpusSeeded':
+      view.seedEntries = event.data.entries;
+      break;
+    case 'CycleStarted':
+      view.cycles.set(event.data.cycle, {
+        cycle: event.data.cycle, generator: event.data.generator, planned: event.data.candidatesPlanned, fineTune: 'none',
+        fineTuneRequest: null, fineTunedTo: null, completed: false, startedEventId: recorded.eventId, candidates: [],
+      });
+      break;
+    case 'GeneratorFineTuneRequested': {
+      const c = view.cycles.get(event.data.cycle);
+      if (c) { c.fineTune = 'requested'; c.fineTuneRequest = { corpusVersion: event.data.corpusVersion, corpusHash: event.data.corpusHash }; }
+      break;
+    }
+    case 'GeneratorFineTuned': {
+      const c = view.cycles.get(event.data.cycle);
+      if (c) { c.fineTune = 'done'; c.fineTunedTo = event.data.to; }
+      break;
+    }
+    case 'GeneratorFineTuneSkipped': {
+      const c = view.cycles.get(event.data.cycle);
+      if (c) c.fineTune = 'skipped';
+      break;
+    }
+    case 'CycleCompleted': {
+      const c = view.cycles.get(event.data.cycle);
+      if (c) c.completed = true;
+      break;
+    }
+    case 'ExperimentCompleted': view.completed = true; break;
+    case 'ExperimentFailed': view.failed = event.data.reason; break;
+    case 'CandidateGenerated': {
+      const d = event.data;
+      const candidate: CandidateView = {
+        candidateId: d.candidateId, cycle: d.cycle, index: d.index, code: d.code, codeHash: d.codeHash, status: 'generated',
+        accuracy: null, structuralFingerprint: null, novelty: null, decision: null,
+      };
+      view.candidates.set(d.candidateId, candidate);
+      const c = view.cycles.get(d.cycle);
+      if (c) c.candidates[d.index] = candidate;
+      break;
+    }
+    case 'CandidateRejected': {
+      const c = view.candidates.get(event.data.candidateId);
+      if (c) c.status = 'rejected';
+      break;
+    }
+    case 'CandidateEvaluated': {
+      const c = view.candidates.get(event.data.candidateId);
+      if (c) { c.status = 'evaluated'; c.accuracy = event.data.accuracy; c.structuralFingerprint = event.data.structuralFingerprint; }
+      break;
+    }
+    case 'NoveltyAssessed': {
+      const c = view.candidates.get(event.data.candidateId);
+      if (c) c.novelty = { nearDup: event.data.nearDupTextTrain || event.data.nearDupTextGen, signature: event.data.signature };
+      break;
+    }
+    case 'CandidateAdmitted': {
+      const c = view.candidates.get(event.data.candidateId);
+      if (c) {
+        c.decision = 'admitted';
+        view.admitted.push({ entryId: event.data.candidateId, name: event.data.architectureId, code: c.code, codeHash: c.codeHash, accuracy: event.data.accuracy });
+      }
+      break;
+    }
+    case 'CandidateNotAdmitted': {
+      const c = view.candidates.get(event.data.candidateId);
+      if (c) c.decision = 'not-admitted';
+      break;
+    }
+    case 'JobClaimed': {
+      const j = jobOf(view, event.data.jobId);
+      j.claims = Math.max(j.claims, event.data.attempt); j.leaseUntil = event.data.leaseUntil; j.lastAgent = event.data.agentId;
+      break;
+    }
+    case 'JobFailed': {
+      const j = jobOf(view, event.data.jobId);
+      j.failures++; j.leaseUntil = 0;
+      break;
+    }
+    default: {
+      const never: never = event;
+      void never;
+    }
+  }
+  return true;
+}
+
+function jobOf(view: LoopView, jobId: string): JobView {
+  let j = view.jobs.get(jobId);
+  if (!j) { j = { claims: 0, failures: 0, leaseUntil: 0, lastAgent: null }; view.jobs.set(jobId, j); }
+  return j;
+}
+
+export function isTerminal(c: CandidateView): boolean {
+  return c.status === 'rejected' || c.decision !== null;
+}
+
+/** Seed entries followed by admitted ones: the corpus the generator is fine-tuned on. */
+export function corpusOf(view: LoopView): CorpusEntry[] {
+  return [...(view.seedEntries ?? []), ...view.admitted];
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
+import { streamIds } from '../../domain/experiment/events';
+import { corpusHashOf } from '../../domain/experiment/corpus';
+import { experimentDecider } from '../../domain/experiment/experiment.decider';
+import { candidateDecider, admissionRulesOf } from '../../domain/candidate/candidate.decider';
+import type { EventStore, Subscription } from '../ledger/event-store.port';
+import type { AgentBus } from '../bus/agent-bus.port';
+import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agent-job';
+import { executeOnStream, toNewEvents, type CommandContext, type CommandOutcome } from './ledger-commands';
+import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CycleView, type LoopView } from './loop-view';
+import { NoveltyEngine } from './novelty-engine';
+
+/** Where the seed corpus comes from (the generator family decides: LEMUR-style files, simulated genomes). */
+export type SeedCorpusSource = (experimentId: string, config: NonNullable<LoopView['config']>) => Promise<{ entries: CorpusEntry[]; source: string }>;
+
+export interface OrchestratorOptions {
+  readonly experimentId: string;
+  readonly seedCorpus: SeedCorpusSource;
+  /** The generator cycle 1 starts from. */
+  readonly initialGenerator: (config: NonNullable<LoopView['config']>) => GeneratorRef;
+  /** A claimed job whose lease has run out is published again (its agent died). */
+  readonly leaseCheckMs?: number;
+  /** Infrastructure failures (JobFailed) after which an evaluation is recorded as a rejection, a generate/fine-tune fails the experiment. */
+  readonly maxJobFailures?: number;
+  readonly now?: () => Date;
+  readonly pollIntervalMs?: number;
+  /** Called after every event this experiment's view took in (progress display). */
+  readonly onEvent?: (event: RecordedEvent, view: LoopView) => void;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The loop's process manager. It reacts to the ledger (catch-up read, then the store subscription), keeps
+ * a view folded from it and nothing else, and after every change re-plans: what the ledger says is pending
+ * is done, by appending events (deterministic ids, expected versions) or publishing jobs (deterministic
+ * ids; agents claim them in the ledger). A restarted orchestrator therefore re-derives exactly the pending
+ * work; re-published jobs whose results exist are skipped by the agents.
+ */
+export class LoopOrchestrator {
+  readonly view: LoopView;
+  readonly done: Promise<LoopView>;
+  private resolveDone!: (view: LoopView) => void;
+  private rejectDone!: (error: unknown) => void;
+  private subscription: Subscription | null = null;
+  private readonly published = new Set<string>();
+  private running = false;
+  private dirty = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private novelty: NoveltyEngine | null = null;
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+  private readonly instance = randomUUID().slice(0, 8);
+
+  constructor(private readonly store: EventStore, private readonly bus: AgentBus, private readonly options: OrchestratorOptions) {
+    this.view = emptyView(options.experimentId);
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+    this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject; });
+    this.done.catch(() => undefined);
+  }
+
+  async start(): Promise<void> {
+    const head = await this.store.head();
+    let after = 0;
+    while (after < head) {
+      const page = await this.store.readAll({ after, upTo: head, limit: 2000 });
+      if (page.length === 0) break;
+      for (const event of page) this.take(event);
+      after = page[page.length - 1]!.globalPosition;
+    }
+    if (!this.view.registeredEventId) {
+      throw new LedgerError('NOT_FOUND', `experiment ${this.options.experimentId} is not in the ledger`, 'List experiments with `nas-ledger stats`, or start one with `nas-ledger run`.');
+    }
+    this.subscription = this.store.subscribe(`orchestrator:${this.options.experimentId}`, async (event) => {
+      if (this.take(event)) this.schedule();
+    }, { pollIntervalMs: this.options.pollIntervalMs ?? 50 });
+    const leaseCheckMs = this.options.leaseCheckMs ?? 1000;
+    this.timer = setInterval(() => this.schedule(), leaseCheckMs);
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.subscription?.stop();
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private take(event: RecordedEvent): boolean {
+    const changed = applyEvent(this.view, event);
+    if (changed) this.options.onEvent?.(event, this.view);
+    return changed;
+  }
+
+  /** Serialises planning: one pass at a time, and one more if anything changed meanwhile. */
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.running) { this.dirty = true; return; }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.dirty = false;
+          await this.step();
+        } while (this.dirty && !this.stopped);
+      } catch (error) {
+        this.log(`orchestrator: ${error instanceof Error ? error.message : String(error)}`);
+        if (error instanceof LedgerError && error.code !== 'CONFLICT' && error.code !== 'UNAVAILABLE') this.rejectDone(error);
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  private ctx(commandId: string, causationId: string | null): CommandContext {
+    return { commandId, correlationId: this.view.experimentId, causationId, actor: `orchestrator/${this.instance}`, now: this.now };
+  }
+
+  private async experimentCommand(command: Parameters<typeof experimentDecider.decide>[0], commandId: string, causationId: string | null): Promise<CommandOutcome> {
+    const outcome = await executeOnStream(this.store, streamIds.experiment(this.view.experimentId), experimentDecider, command, this.ctx(commandId, causationId));
+    if (outcome === 'conflict') this.dirty = true;
+    return outcome;
+  }
+
+  /** One planning pass over the view. Every action is idempotent; the subscription brings its effects back. */
+  private async step(): Promise<void> {
+    const view = this.view;
+    const id = view.experimentId;
+    const config = view.config;
+    if (!config) return;
+    if (view.completed) { this.resolveDone(view); return; }
+    if (view.failed !== null) {
+      this.rejectDone(new LedgerError('REFUSED', `experiment ${id} failed: ${view.failed}`, 'Inspect it with `nas-ledger events export`.'));
+      return;
+    }
+    if (view.seedEntries === null) {
+      const seed = await this.options.seedCorpus(id, config);
+      await this.experimentCommand({ type: 'SeedCorpus', data: { experimentId: id, entries: seed.entries, source: seed.source } }, `SeedCorpus:${id}`, view.registeredEventId);
+      return;
+    }
+    const cycle = currentCycle(view);
+    if (!cycle) {
+      await this.experimentCommand({ type: 'StartCycle', data: { experimentId: id, cycle: 1, generator: this.options.initialGenerator(config), candidatesPlanned: config.candidatesPerCycle } },
+        `StartCycle:${id}:1`, view.registeredEventId);
+      return;
+    }
+    if (cycle.completed) {
+      if (cycle.cycle >= config.cycles) {
+        await this.experimentCommand({ type: 'CompleteExperiment', data: { experimentId: id } }, `CompleteExperiment:${id}`, cycle.startedEventId);
+      } else {
+        await this.experimentCommand({ type: 'StartCycle', data: { experimentId: id, cycle: cycle.cycle + 1, candidatesPlanned: config.candidatesPerCycle } },
+          `StartCycle:${id}:${cycle.cycle + 1}`, cycle.startedEventId);
+      }
+      return;
+    }
+    switch (cycle.fineTune) {
+      case 'none': await this.driveCandidates(cycle); return;
+      case 'requested': await this.publishFineTune(cycle); return;
+      case 'done':
+      case 'skipped': {
+        const generated = cycle.candidates.filter(Boolean).length;
+        const admitted = cycle.candidates.filter((c) => c?.decision === 'admitted').length;
+        await this.experimentCommand({ type: 'CompleteCycle', data: { experimentId: id, cycle: cycle.cycle, candidates: { generated, terminal: generated, admitted } } },
+          `CompleteCycle:${id}:${cycle.cycle}`, cycle.startedEventId);
+        return;
+      }
+      default: {
+        const never: never = cycle.fineTune;
+        throw new Error(`unknown fine-tune phase ${String(never)}`);
+      }
+    }
+  }
+
+  private async driveCandidates(cycle: CycleView): Promise<void> {
+    const view = this.view;
+    const config = view.config!;
+    const generated = cycle.candidates.filter(Boolean).length;
+    if (generated < cycle.planned) {
+      const jobId = jobIdFor.generate(view.experimentId, cycle.cycle);
+      if (this.jobFailedTooOften(jobId)) {
+        await this.experimentCommand({ type: 'FailExperiment', data: { experimentId: view.experimentId, reason: `generation of cycle ${cycle.cycle} failed ${this.view.jobs.get(jobId)!.failures} times` } },
+          `FailExperiment:${view.experimentId}:${jobId}`, cycle.startedEventId);
+        return;
+      }
+      await this.publishOnce({
+        protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'generate', jobId, experimentId: view.experimentId, cycle: cycle.cycle,
+        correlationId: view.experimentId, causationId: cycle.startedEventId, count: cycle.planned,
+        seed: config.seed * 1000 + cycle.cycle, generatorSpec: config.generator, generator: cycle.generator, delta: config.delta,
+        dataset: config.dataset, parameterBudget: config.parameterBudget,
+      });
+    }
+    for (const candidate of cycle.candidates) {
+      if (!candidate || candidate.status !== 'generated') continue;
+      const jobId = jobIdFor.evaluate(candidate.candidateId);
+      if (this.jobFailedTooOften(jobId)) {
+        const failures = this.view.jobs.get(jobId)!.failures;
+        await executeOnStream(this.store, streamIds.candidate(candidate.candidateId), candidateDecider, {
+          type: 'RecordRejection', data: { experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, stage: 'sandbox', reason: `the agents failed to evaluate it ${failures} times`, params: null, device: null },
+        }, this.ctx(`GiveUpEvaluation:${candidate.candidateId}`, null));
+        continue;
+      }
+      await this.publishOnce({
+        protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'evaluate', jobId, experimentId: view.experimentId, cycle: cycle.cycle,
+        correlationId: view.experimentId, causationId: cycle.startedEventId, candidateId: candidate.candidateId, codeHash: candidate.codeHash,
+        dataset: config.dataset, subset: config.subset, protocol: config.protocol, seed: config.seed, parameterBudget: config.parameterBudget, device: config.device,
+      });
+    }
+    await this.judgeInOrder(cycle);
+    const all = cycle.candidates.filter(Boolean);
+    if (all.length === cycle.planned && all.every((c) => isTerminal(c!))) await this.requestFineTune(cycle);
+  }
+
+  /**
+   * Novelty, then admission, strictly in generation order: candidate i is judged only once every earlier
+   * candidate of the cycle is generated and decided, so J_gen (over the cycle's earlier candidates) and the
+   * running rejection count mean what the paper means, whatever order the evaluations finish in.
+   */
+  private async judgeInOrder(cycle: CycleView): Promise<void> {
+    const view = this.view;
+    const config = view.config!;
+    this.novelty ??= new NoveltyEngine(config.novelty);
+    let nearDups = 0;
+    for (let index = 0; index < cycle.planned; index++) {
+      const candidate = cycle.candidates[index];
+      if (!candidate) return;
+      if (candidate.status === 'rejected') continue;
+      if (candidate.decision !== null) { if (candidate.novelty?.nearDup) nearDups++; continue; }
+      if (candidate.status !== 'evaluated') return;
+      const corpus = corpusOf(view).map((e) => ({ id: e.entryId, code: e.code }));
+      const earlier = cycle.candidates.slice(0, index).map((c) => ({ id: c!.candidateId, code: c!.code, signature: c!.novelty?.signature }));
+      const verdict = this.novelty.assess(candidate.code, corpus, earlier);
+      const isDup = verdict.nearDupTextTrain || verdict.nearDupTextGen;
+      const structuralDuplicateOf = this.structuralDuplicate(candidate.candidateId, candidate.structuralFingerprint);
+      const ctx = this.ctx(`Judge:${candidate.candidateId}`, cycle.startedEventId);
+      const stream = streamIds.candidate(candidate.candidateId);
+      const noveltyCommand = {
+        type: 'RecordNovelty' as const, data: {
+          experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, ...verdict,
+          rejectionCount: nearDups + (isDup ? 1 : 0), structuralFingerprint: candidate.structuralFingerprint, structuralDuplicateOf,
+        },
+      };
+      // Novelty and the admission decision are one append: a crash cannot leave a verdict without its decision.
+      const recorded = await this.store.readStream(stream);
+      if (recorded.some((e) => e.metadata.commandId === ctx.commandId)) return; // already judged; the subscription will bring it
+      let state = recorded.reduce((s, e) => candidateDecider.evolve(s, { type: e.type, data: e.data } as never), candidateDecider.initialState());
+      const noveltyEvents = candidateDecider.decide(noveltyCommand, state);
+      for (const e of noveltyEvents) state = candidateDecider.evolve(state, e);
+      const decision = candidateDecider.decide({ type: 'DecideAdmission', data: { experimentId: view.experimentId, candidateId: candidate.candidateId, rules: admissionRulesOf(config) } }, state);
+      try {
+        await this.store.append(stream, toNewEvents([...noveltyEvents, ...decision], ctx), recorded[recorded.length - 1]!.streamVersion);
+      } catch (error) {
+        if (error instanceof LedgerError && error.code === 'CONFLICT') { this.dirty = true; return; }
+        throw error;
+      }
+      return; // wait for the subscription to bring the decision back before judging the next one
+    }
+  }
+
+  /** The earlier candidate (this experiment, admitted corpus first) with the same module graph, if any. */
+  private structuralDuplicate(candidateId: string, fingerprint: string | null): string | null {
+    if (!fingerprint) return null;
+    for (const c of this.view.candidates.values()) {
+      if (c.candidateId === candidateId) break;
+      if (c.structuralFingerprint === fingerprint && c.status === 'evaluated') return c.candidateId;
+    }
+    return null;
+  }
+
+  private async requestFineTune(cycle: CycleView): Promise<void> {
+    const view = this.view;
+    const config = view.config!;
+    const id = view.experimentId;
+    if (config.ablations.noIteration && cycle.cycle > 1) {
+      await this.experimentCommand({ type: 'SkipFineTune', data: { experimentId: id, cycle: cycle.cycle } }, `SkipFineTune:${id}:${cycle.cycle}`, cycle.startedEventId);
+      return;
+    }
+    // The no-iteration ablation fine-tunes once, on the seed corpus only.
+    const corpus = config.ablations.noIteration ? [...(view.seedEntries ?? [])] : corpusOf(view);
+    await this.experimentCommand({ type: 'RequestFineTune', data: { experimentId: id, cycle: cycle.cycle, corpusVersion: corpus.length, corpusHash: corpusHashOf(corpus.map((e) => e.codeHash)) } },
+      `RequestFineTune:${id}:${cycle.cycle}`, cycle.startedEventId);
+  }
+
+  private async publishFineTune(cycle: CycleView): Promise<void> {
+    const view = this.view;
+    const config = view.config!;
+    const jobId = jobIdFor.fineTune(view.experimentId, cycle.cycle);
+    if (this.jobFailedTooOften(jobId)) {
+      await this.experimentCommand({ type: 'FailExperiment', data: { experimentId: view.experimentId, reason: `the fine-tune of cycle ${cycle.cycle} failed ${this.view.jobs.get(jobId)!.failures} times` } },
+        `FailExperiment:${view.experimentId}:${jobId}`, cycle.startedEventId);
+      return;
+    }
+    await this.publishOnce({
+      protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'fine-tune', jobId, experimentId: view.experimentId, cycle: cycle.cycle,
+      correlationId: view.experimentId, causationId: cycle.startedEventId, generatorSpec: config.generator, from: cycle.generator,
+      corpusVersion: cycle.fineTuneRequest!.corpusVersion, corpusHash: cycle.fineTuneRequest!.corpusHash,
+    });
+  }
+
+  private jobFailedTooOften(jobId: string): boolean {
+    return (this.view.jobs.get(jobId)?.failures ?? 0) >= (this.options.maxJobFailures ?? 3);
+  }
+
+  /**
+   * Publishes a job unless this process already did; publishes it again when its last claim's lease ran out
+   * (the claiming agent died) or its last attempt failed. After a restart nothing is marked, so every pending job
+   * goes out once more; agents skip those whose results are already in the ledger.
+   */
+  private async publishOnce(job: AgentJob): Promise<void> {
+    const state = this.view.jobs.get(job.jobId);
+    if (!this.published.has(job.jobId)) {
+      this.published.add(job.jobId);
+      await this.bus.publish(job);
+      return;
+    }
+    const stale = state !== undefined && (state.claims > 0 || state.failures > 0) && state.leaseUntil < this.now().getTime();
+    if (!stale) return;
+    const generation = `${job.jobId}#${state.claims}/${state.failures}`;
+    if (this.published.has(generation)) return;
+    this.published.add(generation);
+    this.log(`orchestrator: job ${job.jobId} is unclaimed after attempt ${state.claims} (lease ran out or it failed); publishing it again`);
+    await this.bus.publish(job);
+  }
+
+}
+
