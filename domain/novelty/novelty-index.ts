@@ -188,6 +188,11 @@ export class NoveltyIndex {
     this.pending.delete(candidateId);
   }
 
+  /** Forgets the signature kept for a candidate that will not be admitted (CandidateNotAdmitted). */
+  release(candidateId: string): void {
+    this.pending.delete(candidateId);
+  }
+
   /** Folds one ledger event; other event types are ignored. */
   apply(event: { readonly type: string; readonly data: unknown }): void {
     const e = event as NoveltyIndexEvent;
@@ -204,7 +209,7 @@ export class NoveltyIndex {
       case 'CandidateAdmitted':
         if (this.pending.has(e.data.candidateId)) this.admit(e.data.candidateId, e.data.architectureId);
         return;
-      case 'CandidateNotAdmitted': this.pending.delete(e.data.candidateId); return;
+      case 'CandidateNotAdmitted': this.release(e.data.candidateId); return;
       default: {
         const other: never = e;
         void other;
