@@ -24,6 +24,8 @@ export class PollingSubscription implements Subscription {
   private stopping = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** Global position up to which every event has been handled (or filtered out). */
+  private position = 0;
   /** Why the subscription ended on its own, if it did. */
   failure: unknown = null;
 
@@ -55,19 +57,16 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     const pollMs = this.options.pollIntervalMs ?? 100;
-    let position = await this.retrying(() => this.source.loadCheckpoint(this.name));
-    let target = await this.retrying(() => this.source.head());
+    this.position = await this.retrying(() => this.source.loadCheckpoint(this.name));
+    const target = await this.retrying(() => this.source.head());
     let failures = 0;
     while (!this.stopping) {
       try {
         const head = await this.source.head();
-        position = await this.deliverUpTo(position, head);
+        await this.deliverUpTo(head);
         failures = 0;
-        if (position >= target) {
-          this.resolveCaughtUp();
-          target = 0;
-        }
-        if (position >= head) await this.sleep(pollMs);
+        if (this.position >= target) this.resolveCaughtUp();
+        if (this.position >= head) await this.sleep(pollMs);
       } catch {
         // The handler failure was already reported through onError; back off, then retry from the checkpoint.
         failures++;
@@ -76,35 +75,33 @@ export class PollingSubscription implements Subscription {
     }
   }
 
-  /** Delivers every event in (position, head]; returns the new checkpoint. */
-  private async deliverUpTo(from: number, head: number): Promise<number> {
-    let position = from;
-    let saved = from;
+  /** Delivers every event in (position, head], advancing this.position only past handled events. */
+  private async deliverUpTo(head: number): Promise<void> {
+    let saved = this.position;
     let savedAt = Date.now();
     try {
-      while (position < head && !this.stopping) {
-        const page = await this.source.read(position, head, PAGE);
+      while (this.position < head && !this.stopping) {
+        const page = await this.source.read(this.position, head, PAGE);
         for (const event of page) {
-          if (this.stopping) return position;
+          if (this.stopping) return;
           try {
             await this.handler(event);
           } catch (error) {
             this.options.onError?.(error, event);
             throw error;
           }
-          position = event.globalPosition;
-          if (position - saved >= CHECKPOINT_EVERY_EVENTS || Date.now() - savedAt >= CHECKPOINT_EVERY_MS) {
-            await this.source.saveCheckpoint(this.name, position);
-            saved = position;
+          this.position = event.globalPosition;
+          if (this.position - saved >= CHECKPOINT_EVERY_EVENTS || Date.now() - savedAt >= CHECKPOINT_EVERY_MS) {
+            await this.source.saveCheckpoint(this.name, this.position);
+            saved = this.position;
             savedAt = Date.now();
           }
         }
         // A filtered page shorter than the limit means nothing else of interest lies up to head.
-        if (page.length < PAGE) position = head;
+        if (page.length < PAGE) this.position = head;
       }
-      return position;
     } finally {
-      if (position !== saved) await this.source.saveCheckpoint(this.name, position).catch(() => undefined);
+      if (this.position !== saved) await this.source.saveCheckpoint(this.name, this.position).catch(() => undefined);
     }
   }
 

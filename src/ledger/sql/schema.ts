@@ -8,11 +8,12 @@ export const SCHEMA_VERSION = 1;
 export const APPEND_LOCK_KEY = 7_316_420_001;
 export const MIGRATE_LOCK_KEY = 7_316_420_002;
 
-export const SCHEMA_SQL = `
-create table if not exists ledger_schema (
+export const SCHEMA_TABLE_SQL = `create table if not exists ledger_schema (
   version integer primary key,
   applied_at timestamptz not null default now()
-);
+)`;
+
+export const SCHEMA_SQL = `
 
 create table if not exists ledger_events (
   global_position bigint primary key,

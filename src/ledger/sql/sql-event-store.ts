@@ -10,7 +10,7 @@ import { ChainVerifier, eventHash, GENESIS_HASH, type ChainBreak } from '../hash
 import { PollingSubscription } from '../subscription';
 import { UpcasterRegistry } from '../upcasters';
 import { EVENT_COLUMNS, eventsToRecordset, INSERT_EVENTS_SQL, rowToEvent, type EventRow } from './event-rows';
-import { APPEND_LOCK_KEY, MIGRATE_LOCK_KEY, SCHEMA_SQL } from './schema';
+import { APPEND_LOCK_KEY, MIGRATE_LOCK_KEY, SCHEMA_SQL, SCHEMA_TABLE_SQL, SCHEMA_VERSION } from './schema';
 import { sqlState, type SqlClient, type SqlExecutor } from './sql-client';
 
 export interface SqlEventStoreOptions {
@@ -56,10 +56,17 @@ export class SqlEventStore implements EventStore {
 
   /** Creates the schema if needed (serialized across processes) and returns a ready store. */
   static async open(client: SqlClient, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
-    await client.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(${MIGRATE_LOCK_KEY})`);
-      for (const statement of splitStatements(SCHEMA_SQL)) await tx.query(statement);
-    });
+    // DDL on a live table would queue behind (and block) running appends, so it only runs when needed.
+    if (!(await schemaIsCurrent(client))) {
+      await client.transaction(async (tx) => {
+        await tx.query(`select pg_advisory_xact_lock(${MIGRATE_LOCK_KEY})`);
+        // Reading the version table (not just the catalog) after taking the lock sees a concurrent migrator's commit.
+        await tx.query(SCHEMA_TABLE_SQL);
+        const rows = await tx.query<{ v: number | null }>('select max(version) as v from ledger_schema');
+        if ((rows[0]?.v ?? 0) >= SCHEMA_VERSION) return;
+        for (const statement of splitStatements(SCHEMA_SQL)) await tx.query(statement);
+      });
+    }
     return new SqlEventStore(client, options);
   }
 
@@ -291,7 +298,7 @@ export class SqlEventStore implements EventStore {
           alreadyPresent++;
           continue;
         }
-        if (!verifier) verifier = await this.verifierAt(tx, event.globalPosition - 1, storeHead);
+        if (!verifier) verifier = await this.verifierAt(tx, event.globalPosition - 1, storeHead, event.prevHash);
         if (!verifier.check(event)) {
           const b = verifier.firstBreak!;
           throw new LedgerError('INTEGRITY', `the file's chain does not verify at position ${b.position}: ${b.reason}`,
@@ -310,15 +317,21 @@ export class SqlEventStore implements EventStore {
   }
 
   /** A verifier that continues the stored chain at `position`, which must be the store's head. */
-  private async verifierAt(tx: SqlExecutor, position: number, storeHead: number): Promise<ChainVerifier> {
+  private async verifierAt(tx: SqlExecutor, position: number, storeHead: number, prevHash: string): Promise<ChainVerifier> {
     if (position !== storeHead) {
       throw new LedgerError('REFUSED', `the file starts at position ${position + 1} but the store's head is ${storeHead}`,
         'The file must continue the store exactly (its first new event at head + 1); nothing was imported.');
     }
     const head = await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [position]);
+    const headHash = head[0]?.h ?? GENESIS_HASH;
+    if (prevHash !== headHash) {
+      throw new LedgerError('REFUSED', `the file does not continue this store: its event at position ${position + 1} follows another chain`,
+        'Import into an empty store, or a file exported from this store and extended; nothing was imported.',
+        { globalPosition: position + 1 });
+    }
     const versions = await tx.query<{ s: string; v: number }>(
       'select stream_id as s, max(stream_version) as v from ledger_events group by stream_id');
-    return new ChainVerifier(position, head[0]?.h ?? GENESIS_HASH, new Map(versions.map((r) => [r.s, r.v])));
+    return new ChainVerifier(position, headHash, new Map(versions.map((r) => [r.s, r.v])));
   }
 
   async close(): Promise<void> {
@@ -335,6 +348,13 @@ export class SqlEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new LedgerError('UNAVAILABLE', 'the event store is closed', 'Open it again with openEventStore().');
   }
+}
+
+async function schemaIsCurrent(sql: SqlExecutor): Promise<boolean> {
+  const exists = await sql.query<{ t: string | null }>("select to_regclass('ledger_schema')::text as t");
+  if (!exists[0]?.t) return false;
+  const rows = await sql.query<{ v: number | null }>('select max(version) as v from ledger_schema');
+  return (rows[0]?.v ?? 0) >= SCHEMA_VERSION;
 }
 
 function checkExpected(streamId: string, expected: ExpectedVersion, current: number): void {

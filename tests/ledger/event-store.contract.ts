@@ -1,0 +1,503 @@
+/**
+ * The one contract every EventStore adapter passes. Each adapter's *.int.spec.ts calls eventStoreContract()
+ * with a harness that creates empty stores; the tests below never look at which adapter they run on, except
+ * where an adapter cannot do something by design (PGlite is single-process), and then they say so.
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { MAX_EVENT_BYTES } from '../../src/ledger/event-store.port';
+import { iterateAll } from '../../src/ledger/iterate-all';
+import type { OpenStoreOptions } from '../../src/ledger/open-event-store';
+import type { SqlEventStore } from '../../src/ledger/sql/sql-event-store';
+import { UpcasterRegistry } from '../../src/ledger/upcasters';
+import type { WriterAck } from './fixtures/ledger-writer';
+import { testEvent, testEvents } from './fixtures/test-events';
+
+export interface StoreHarness {
+  readonly name: string;
+  /** Can several processes hold the same store open at once (PostgreSQL yes, embedded PGlite no). */
+  readonly multiProcess: boolean;
+  /** Location (URL or directory) of a new, empty store. */
+  fresh(): Promise<string>;
+  open(location: string, options?: OpenStoreOptions): Promise<SqlEventStore>;
+  /** Runs after all tests (stops servers, removes directories). */
+  dispose(): Promise<void>;
+}
+
+const WRITER = join(__dirname, 'fixtures', 'ledger-writer.js');
+
+export async function expectLedgerError(promise: Promise<unknown>, code: string): Promise<LedgerError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof LedgerError, `expected a LedgerError ${code}, got ${String(error)}`);
+    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.message}`);
+    assert.ok(error.hint && error.hint.length > 10, 'every LedgerError says what to do');
+    return error;
+  }
+  assert.fail(`expected LedgerError ${code}, but the call succeeded`);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type WriterMessage = WriterAck | { kind: 'ready' } | { kind: 'done'; conflicts: number } | { kind: 'error'; message: string; code?: string };
+
+/** Forks a writer and collects what it reports; `exited` resolves with the exit code or signal. */
+function startWriter(args: string[]): { acks: WriterAck[]; messages: WriterMessage[]; ready: Promise<void>; exited: Promise<string>; kill: () => void } {
+  const child = fork(WRITER, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const acks: WriterAck[] = [];
+  const messages: WriterMessage[] = [];
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  child.on('message', (m: WriterMessage) => {
+    messages.push(m);
+    if (m.kind === 'ack') acks.push(m);
+    if (m.kind === 'ready') markReady();
+  });
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => { markReady(); resolve(signal ?? String(code)); }));
+  return { acks, messages, ready, exited, kill: () => child.kill('SIGKILL') };
+}
+
+/** Stream versions contiguous from 0, positions strictly increasing and contiguous, chain intact. */
+async function assertLogInvariants(store: SqlEventStore): Promise<RecordedEvent[]> {
+  const all = await store.readAll();
+  const versions = new Map<string, number>();
+  all.forEach((e, i) => {
+    assert.equal(e.globalPosition, i + 1, 'global positions are contiguous from 1');
+    const last = versions.get(e.streamId) ?? -1;
+    assert.equal(e.streamVersion, last + 1, `stream ${e.streamId} has no version holes`);
+    versions.set(e.streamId, e.streamVersion);
+  });
+  const verified = await store.verify();
+  assert.equal(verified.ok, true, `chain verifies: ${JSON.stringify(verified.firstBreak)}`);
+  return all;
+}
+
+export function eventStoreContract(harness: StoreHarness): void {
+  describe(`EventStore contract: ${harness.name}`, () => {
+    let shared: SqlEventStore;
+    before(async () => { shared = await harness.open(await harness.fresh()); });
+    after(async () => { await shared?.close(); await harness.dispose(); });
+    let streamCounter = 0;
+    const newStream = (prefix = 'contract'): string => `${prefix}-${process.pid}-${streamCounter++}`;
+
+    describe('expected versions', () => {
+      it('no_stream: succeeds on a new stream, conflicts on an existing one naming stream, expected and actual', async () => {
+        const s = newStream();
+        const first = await shared.append(s, testEvents(2), 'no_stream');
+        assert.equal(first.lastStreamVersion, 1);
+        assert.equal(first.written, true);
+        const headBefore = await shared.head();
+        const error = await expectLedgerError(shared.append(s, testEvents(1), 'no_stream'), 'CONFLICT');
+        assert.deepEqual(error.details, { streamId: s, expected: 'no_stream', actual: 1 });
+        assert.equal(await shared.head(), headBefore, 'nothing written on conflict');
+      });
+
+      it('stream_exists: conflicts on a missing stream, succeeds on an existing one', async () => {
+        const s = newStream();
+        const error = await expectLedgerError(shared.append(s, testEvents(1), 'stream_exists'), 'CONFLICT');
+        assert.deepEqual(error.details, { streamId: s, expected: 'stream_exists', actual: 'no_stream' });
+        await shared.append(s, testEvents(1), 'no_stream');
+        const r = await shared.append(s, testEvents(3), 'stream_exists');
+        assert.equal(r.lastStreamVersion, 3);
+      });
+
+      it('exact version: succeeds at the current version, conflicts at any other', async () => {
+        const s = newStream();
+        await shared.append(s, testEvents(3), -1);
+        const r = await shared.append(s, testEvents(1), 2);
+        assert.equal(r.lastStreamVersion, 3);
+        for (const wrong of [2, 4, 0]) {
+          const error = await expectLedgerError(shared.append(s, testEvents(1), wrong), 'CONFLICT');
+          assert.deepEqual(error.details, { streamId: s, expected: wrong, actual: 3 });
+        }
+        assert.equal((await shared.readStream(s)).length, 4);
+      });
+
+      it('any: always appends at the end', async () => {
+        const s = newStream();
+        assert.equal((await shared.append(s, testEvents(1), 'any')).lastStreamVersion, 0);
+        assert.equal((await shared.append(s, testEvents(2), 'any')).lastStreamVersion, 2);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('re-sending the same batch returns the first result and writes nothing', async () => {
+        const s = newStream();
+        const batch = testEvents(3);
+        const first = await shared.append(s, batch, 'no_stream');
+        await shared.append(newStream(), testEvents(2), 'any'); // something in between
+        const headBefore = await shared.head();
+        const again = await shared.append(s, batch, 'no_stream');
+        assert.deepEqual(again, { ...first, written: false });
+        assert.equal(await shared.head(), headBefore);
+        assert.equal((await shared.readStream(s)).length, 3);
+      });
+
+      it('the same id with different content is refused and nothing is written', async () => {
+        const s = newStream();
+        const event = testEvent('Original', { v: 1 });
+        await shared.append(s, [event], 'no_stream');
+        const headBefore = await shared.head();
+        const error = await expectLedgerError(shared.append(s, [{ ...event, data: { v: 2 } }], 'any'), 'CONFLICT');
+        assert.equal(error.details?.eventId, event.eventId);
+        await expectLedgerError(shared.append(newStream(), [event], 'any'), 'CONFLICT');
+        await expectLedgerError(shared.append(s, [event, testEvent()], 'any'), 'CONFLICT');
+        assert.equal(await shared.head(), headBefore);
+      });
+    });
+
+    describe('reads', () => {
+      it('readStream, readAll(after, upTo, types, limit) and head agree', async () => {
+        const store = await harness.open(await harness.fresh());
+        try {
+          assert.equal(await store.head(), 0);
+          assert.deepEqual(await store.readAll(), []);
+          const a = newStream();
+          const b = newStream();
+          await store.append(a, [testEvent('A', { i: 0 }), testEvent('B', { i: 1 })], 'no_stream');
+          await store.append(b, [testEvent('A', { i: 2 })], 'no_stream');
+          await store.append(a, [testEvent('C', { i: 3 }), testEvent('A', { i: 4 })], 1);
+          assert.equal(await store.head(), 5);
+          assert.deepEqual((await store.readStream(a)).map((e) => e.streamVersion), [0, 1, 2, 3]);
+          assert.deepEqual((await store.readStream(a, { from: 1, to: 2 })).map((e) => e.type), ['B', 'C']);
+          assert.deepEqual(await store.readStream('no-such-stream'), []);
+          assert.deepEqual((await store.readAll({ after: 1, upTo: 4 })).map((e) => e.globalPosition), [2, 3, 4]);
+          assert.deepEqual((await store.readAll({ types: ['A'] })).map((e) => (e.data as { i: number }).i), [0, 2, 4]);
+          assert.deepEqual((await store.readAll({ after: 2, limit: 2 })).map((e) => e.globalPosition), [3, 4]);
+          const paged: number[] = [];
+          for await (const e of iterateAll(store, { after: 0 }, 2)) paged.push(e.globalPosition);
+          assert.deepEqual(paged, [1, 2, 3, 4, 5]);
+          const [first] = await store.readAll({ limit: 1 });
+          assert.equal(first?.prevHash, '0'.repeat(64));
+          assert.match(first?.hash ?? '', /^[0-9a-f]{64}$/);
+          assert.equal(first?.metadata.actor, 'contract-test');
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('upcasters lift old schema versions on read; the stored event and its hash are unchanged', async () => {
+        const location = await harness.fresh();
+        const plain = await harness.open(location);
+        const s = newStream();
+        await plain.append(s, [testEvent('Renamed', { old: 'x' })], 'no_stream');
+        await plain.close();
+        const upcasters = new UpcasterRegistry().register('Renamed', 1, (e) => ({
+          ...e, schemaVersion: 2, data: { renamed: (e.data as { old: string }).old },
+        }));
+        const store = await harness.open(location, { upcasters });
+        try {
+          const [read] = await store.readStream(s);
+          assert.equal(read?.schemaVersion, 2);
+          assert.deepEqual(read?.data, { renamed: 'x' });
+          assert.deepEqual((await store.readAllRaw())[0]?.data, { old: 'x' });
+          assert.equal((await store.verify()).ok, true);
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('snapshots: the latest at or before a position, per projection version', async () => {
+        await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 10, state: { n: 10 } });
+        await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 20, state: { n: 20 } });
+        await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v2', position: 15, state: { n: 15 } });
+        assert.deepEqual(await shared.loadSnapshot('p', 'v1', 19), { projection: 'p', projectionVersion: 'v1', position: 10, state: { n: 10 } });
+        assert.equal((await shared.loadSnapshot('p', 'v1', 25))?.position, 20);
+        assert.equal(await shared.loadSnapshot('p', 'v1', 9), null);
+        assert.equal((await shared.loadSnapshot('p', 'v2', 100))?.position, 15);
+      });
+    });
+
+    describe('bad input', () => {
+      it('malformed envelopes are BAD_INPUT, oversized events TOO_LARGE; nothing is written and the store stays usable', async () => {
+        const s = newStream();
+        const headBefore = await shared.head();
+        const good = testEvent();
+        await expectLedgerError(shared.append(s, [], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, eventId: 'not-a-uuid' }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, type: '' }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, schemaVersion: 0 }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, data: undefined }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, metadata: { ...good.metadata, recordedAt: 'yesterday' } }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [{ ...good, metadata: { ...good.metadata, actor: '' } }], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [good, good], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append('', [good], 'any'), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [good], 'latest' as never), 'BAD_INPUT');
+        await expectLedgerError(shared.append(s, [testEvent('T', { text: 'nul \u0000 byte' })], 'any'), 'BAD_INPUT');
+        const big = await expectLedgerError(
+          shared.append(s, [testEvent('Big', { blob: 'x'.repeat(MAX_EVENT_BYTES) })], 'any'), 'TOO_LARGE');
+        assert.equal(big.details?.limit, MAX_EVENT_BYTES);
+        assert.equal(await shared.head(), headBefore, 'nothing written');
+        const ok = await shared.append(s, [good], 'no_stream');
+        assert.equal(ok.lastStreamVersion, 0, 'the store stays usable');
+      });
+    });
+
+    describe('subscriptions', () => {
+      it('catch-up, then live, then restart from the stored checkpoint without missing an event', async () => {
+        const store = await harness.open(await harness.fresh());
+        try {
+          const s = newStream();
+          await store.append(s, testEvents(30), 'no_stream');
+          const seen: number[] = [];
+          let failOnce = true;
+          const sub = store.subscribe('contract-sub', async (e) => {
+            // One failure mid-way: the event must be retried, never skipped.
+            if (e.globalPosition === 12 && failOnce) { failOnce = false; throw new Error('transient'); }
+            seen.push(e.globalPosition);
+          }, { pollIntervalMs: 20 });
+          await sub.caughtUp;
+          await waitFor(() => seen.length >= 30, 5000, 'catch-up');
+          await store.append(s, testEvents(10), 29);
+          await waitFor(() => seen.length >= 40, 5000, 'live events');
+          await sub.stop();
+          assert.equal(await store.loadCheckpoint('contract-sub'), 40);
+          await store.append(s, testEvents(5), 39);
+          const afterRestart: number[] = [];
+          const again = store.subscribe('contract-sub', async (e) => { afterRestart.push(e.globalPosition); }, { pollIntervalMs: 20 });
+          await again.caughtUp;
+          await again.stop();
+          assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => i + 1));
+          assert.deepEqual(afterRestart, [41, 42, 43, 44, 45]);
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('a type-filtered subscription sees only its types and still advances its checkpoint past others', async () => {
+        const s = newStream();
+        const headBefore = await shared.head();
+        await shared.append(s, [testEvent('Wanted'), testEvent('Other'), testEvent('Wanted')], 'no_stream');
+        const seen: string[] = [];
+        const sub = shared.subscribe(`filtered-${s}`, async (e) => { if (e.globalPosition > headBefore) seen.push(e.type); },
+          { types: ['Wanted'], pollIntervalMs: 20 });
+        await sub.caughtUp;
+        await sub.stop();
+        assert.deepEqual(seen, ['Wanted', 'Wanted']);
+        assert.ok((await shared.loadCheckpoint(`filtered-${s}`)) >= headBefore + 3);
+      });
+    });
+
+    describe('tamper evidence', () => {
+      it('UPDATE and DELETE are refused by the database; a row changed behind the trigger is found by verify', async () => {
+        const store = await harness.open(await harness.fresh());
+        try {
+          await store.append(newStream(), testEvents(5), 'no_stream');
+          await store.append(newStream(), testEvents(5), 'no_stream');
+          await assert.rejects(store.client.query("update ledger_events set data = '{\"n\":2}' where global_position = 3"), /append-only/);
+          await assert.rejects(store.client.query('delete from ledger_events where global_position = 3'), /append-only/);
+          assert.equal((await store.verify()).ok, true);
+          await store.client.exec('alter table ledger_events disable trigger ledger_events_append_only');
+          await store.client.query(`update ledger_events set data = '{"i": 99}' where global_position = 7`);
+          await store.client.exec('alter table ledger_events enable trigger ledger_events_append_only');
+          const result = await store.verify();
+          assert.equal(result.ok, false);
+          assert.equal(result.firstBreak?.position, 7);
+          assert.match(result.firstBreak?.reason ?? '', /hash/);
+        } finally {
+          await store.close();
+        }
+      });
+    });
+
+    describe('export, import, verify', () => {
+      it('round trip keeps ids, positions and hashes; refuses broken chains and stores it does not continue', async () => {
+        const source = await harness.open(await harness.fresh());
+        const target = await harness.open(await harness.fresh());
+        const other = await harness.open(await harness.fresh());
+        try {
+          for (let i = 0; i < 5; i++) await source.append(newStream(), testEvents(3), 'no_stream');
+          const exported = await source.readAllRaw();
+          const firstHalf = exported.slice(0, 7);
+          assert.deepEqual(await target.importEvents(firstHalf), { imported: 7, alreadyPresent: 0, head: 7 });
+          assert.deepEqual(await target.importEvents(exported), { imported: 8, alreadyPresent: 7, head: 15 });
+          assert.deepEqual(await target.readAllRaw(), exported);
+          assert.equal((await target.verify()).ok, true);
+          assert.deepEqual(await target.importEvents(exported), { imported: 0, alreadyPresent: 15, head: 15 });
+          // The imported store keeps working: the next append continues the chain.
+          await target.append(newStream(), testEvents(1), 'no_stream');
+          assert.equal((await target.verify()).ok, true);
+
+          const tampered = exported.map((e) => (e.globalPosition === 5 ? { ...e, data: { forged: true } } : e));
+          const broken = await expectLedgerError(other.importEvents(tampered), 'INTEGRITY');
+          assert.equal(broken.details?.globalPosition, 5);
+          assert.equal(await other.head(), 0, 'a refused import writes nothing');
+          const gap = exported.filter((e) => e.globalPosition !== 9);
+          await expectLedgerError(other.importEvents(gap), 'INTEGRITY');
+          await other.append(newStream(), testEvents(2), 'no_stream');
+          await expectLedgerError(other.importEvents(exported), 'REFUSED');
+          await expectLedgerError(other.importEvents(exported.slice(2)), 'REFUSED');
+          assert.equal(await other.head(), 2);
+          const unknown = await expectLedgerError(target.importEvents([...exported],
+            { rejectEvent: (e) => (e.globalPosition === 3 ? 'unknown type' : null) }), 'BAD_INPUT');
+          assert.equal(unknown.details?.globalPosition, 3);
+        } finally {
+          await Promise.all([source.close(), target.close(), other.close()]);
+        }
+      });
+    });
+
+    describe('concurrency', () => {
+      it('concurrent writers on one stream and on many: contiguous versions, one winner per version, strictly increasing positions', async () => {
+        const location = await harness.fresh();
+        const writers = 4;
+        const perWriter = 25;
+        const one = ['contended-one'];
+        const many = ['contended-a', 'contended-b', 'contended-c'];
+        let acks: WriterAck[];
+        if (harness.multiProcess) {
+          const procs = [
+            ...Array.from({ length: writers }, (_, w) => startWriter(['contend', location, `one-${w}`, one.join(','), String(perWriter)])),
+            ...Array.from({ length: writers }, (_, w) => startWriter(['contend', location, `many-${w}`, many.join(','), String(perWriter)])),
+          ];
+          const exits = await Promise.all(procs.map((p) => p.exited));
+          const errors = procs.flatMap((p) => p.messages.filter((m) => m.kind === 'error'));
+          assert.deepEqual(errors, []);
+          assert.deepEqual(exits, procs.map(() => '0'));
+          acks = procs.flatMap((p) => p.acks);
+        } else {
+          // One process owns the embedded store; its concurrency is many async writers sharing that process.
+          acks = await contendInProcess(harness, location, [one, many], writers, perWriter);
+        }
+        const store = await harness.open(location);
+        try {
+          const all = await assertLogInvariants(store);
+          assert.equal(all.length, 2 * writers * perWriter, 'every acknowledged event is there, and nothing else');
+          assert.equal(acks.length, all.length);
+          const byId = new Map(all.map((e) => [e.eventId, e]));
+          for (const ack of acks) {
+            const e = byId.get(ack.eventIds[0]!);
+            assert.ok(e, 'acknowledged event present');
+            assert.equal(e.globalPosition, ack.lastPosition);
+            assert.equal(e.streamVersion, ack.lastVersion);
+          }
+          const oneStream = all.filter((e) => e.streamId === 'contended-one');
+          assert.equal(new Set(oneStream.map((e) => e.streamVersion)).size, writers * perWriter, 'one winner per version');
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('a concurrent reader never skips a committed event, even when a slow transaction commits after a faster one', async (t) => {
+        if (!harness.multiProcess) {
+          t.skip('the embedded store runs one transaction at a time in one process; no two appends can overlap');
+          return;
+        }
+        const location = await harness.fresh();
+        const writer = await harness.open(location);
+        const slowWriter = await harness.open(location);
+        const reader = await harness.open(location);
+        try {
+          await writer.append('warm-up', testEvents(1), 'no_stream');
+          // Every 'Slow' insert sleeps inside its transaction, after its position has been assigned.
+          await writer.client.exec(`
+            create or replace function slow_insert() returns trigger language plpgsql as $$
+            begin if new.type = 'Slow' then perform pg_sleep(0.8); end if; return new; end $$;
+            create trigger slow_insert before insert on ledger_events for each row execute function slow_insert();`);
+          let lastSeen = 0;
+          const gaps: string[] = [];
+          let reading = true;
+          const readLoop = (async () => {
+            while (reading) {
+              const page = await reader.readAll({ after: lastSeen });
+              for (const e of page) {
+                if (e.globalPosition !== lastSeen + 1) gaps.push(`saw ${e.globalPosition} right after ${lastSeen}`);
+                lastSeen = e.globalPosition;
+              }
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          })();
+          const slow = slowWriter.append('slow-stream', [testEvent('Slow')], 'any');
+          await new Promise((r) => setTimeout(r, 150));
+          const fast = await Promise.all(Array.from({ length: 3 }, (_, i) => writer.append(`fast-${i}`, [testEvent('Fast')], 'any')));
+          const slowResult = await slow;
+          await new Promise((r) => setTimeout(r, 100));
+          reading = false;
+          await readLoop;
+          assert.deepEqual(gaps, []);
+          assert.equal(lastSeen, 5);
+          assert.equal(slowResult.firstGlobalPosition, 2, 'the slow append took its position first');
+          assert.deepEqual(fast.map((r) => r.firstGlobalPosition).sort(), [3, 4, 5]);
+        } finally {
+          await Promise.all([writer.close(), slowWriter.close(), reader.close()]);
+        }
+      });
+    });
+
+    describe('crash safety', () => {
+      it('kill -9 of writers at random points, repeated: acknowledged events survive, batches are all-or-nothing, no version holes', async () => {
+        const location = await harness.fresh();
+        const rounds = harness.multiProcess ? 4 : 3;
+        const allAcks: WriterAck[] = [];
+        for (let round = 0; round < rounds; round++) {
+          const count = harness.multiProcess ? 3 : 1;
+          const procs = Array.from({ length: count }, (_, w) => startWriter(['crash', location, `r${round}w${w}`, '3']));
+          await Promise.all(procs.map((p) => p.ready));
+          await new Promise((r) => setTimeout(r, 150 + Math.random() * 500));
+          for (const p of procs) p.kill();
+          const exits = await Promise.all(procs.map((p) => p.exited));
+          assert.deepEqual(exits, procs.map(() => 'SIGKILL'), `writers were killed, not finished: ${JSON.stringify(procs.flatMap((p) => p.messages.filter((m) => m.kind === 'error')))}`);
+          allAcks.push(...procs.flatMap((p) => p.acks));
+          const store = await harness.open(location);
+          try {
+            const all = await assertLogInvariants(store);
+            const byId = new Map(all.map((e) => [e.eventId, e]));
+            for (const ack of allAcks) for (const id of ack.eventIds) assert.ok(byId.has(id), `acknowledged event ${id} survived`);
+            const batches = new Map<string, { size: number; seen: number }>();
+            for (const e of all) {
+              const d = e.data as { batchId: string; size: number };
+              const b = batches.get(d.batchId) ?? { size: d.size, seen: 0 };
+              b.seen++;
+              batches.set(d.batchId, b);
+            }
+            for (const [id, b] of batches) assert.equal(b.seen, b.size, `batch ${id} is whole`);
+          } finally {
+            await store.close();
+          }
+        }
+        assert.ok(allAcks.length > 0, 'the writers got some appends acknowledged before being killed');
+      });
+    });
+  });
+}
+
+/** In-process contention for single-process stores: the same optimistic loop as the writer processes. */
+async function contendInProcess(harness: StoreHarness, location: string, streamSets: string[][], writers: number, perWriter: number): Promise<WriterAck[]> {
+  const store = await harness.open(location);
+  const acks: WriterAck[] = [];
+  try {
+    await Promise.all(streamSets.flatMap((streams, set) => Array.from({ length: writers }, async (_, w) => {
+      const known = new Map<string, number>(streams.map((s) => [s, -1]));
+      for (let i = 0; i < perWriter; i++) {
+        const streamId = streams[i % streams.length]!;
+        const event = testEvent('Contended', { set, w, i });
+        for (;;) {
+          try {
+            const r = await store.append(streamId, [event], known.get(streamId)!);
+            known.set(streamId, r.lastStreamVersion);
+            acks.push({ kind: 'ack', streamId, eventIds: [event.eventId], firstPosition: r.firstGlobalPosition, lastPosition: r.lastGlobalPosition, lastVersion: r.lastStreamVersion });
+            break;
+          } catch (error) {
+            if (!(error instanceof LedgerError) || error.code !== 'CONFLICT') throw error;
+            const actual = error.details?.actual;
+            known.set(streamId, actual === 'no_stream' ? -1 : Number(actual));
+          }
+        }
+      }
+    })));
+  } finally {
+    await store.close();
+  }
+  return acks;
+}
