@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { floatOption, intOption, log, printJson, printLine } from '../cli-context';
+import { loadExperimentConfig, type ConfigOverrides } from '../../config/load-config';
+import { runLoop, type LoopResult } from '../../app/run-loop';
+import { LoopReporter } from '../../app/loop-report';
+import { loadRealHandler } from '../../app/real-handler';
+
+interface RunFlags {
+  config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
+  seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
+  novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
+}
+
+export function overridesFrom(flags: RunFlags): ConfigOverrides {
+  const ablations: Record<string, boolean> = {};
+  if (flags.novelty === false) ablations.noNovelty = true;
+  if (flags.thresholdFilter === false) ablations.noThreshold = true;
+  if (flags.iteration === false) ablations.noIteration = true;
+  return {
+    name: flags.name, cycles: flags.cycles, candidatesPerCycle: flags.candidates, dataset: flags.dataset, subset: flags.subset,
+    protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: flags.store, bus: flags.bus,
+    threshold: flags.threshold, delta: flags.delta, ...(Object.keys(ablations).length ? { ablations } : {}),
+  } as ConfigOverrides;
+}
+
+/** Ctrl-C aborts the run cleanly (the ledger keeps everything; `resume` carries on); a second Ctrl-C kills. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    log('\nstopping after the current step (Ctrl-C again to kill)...');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSigint); process.off('SIGTERM', onSigint); } };
+}
+
+export function printSummary(result: LoopResult, reporter: LoopReporter, json: boolean | undefined, storeHint: string): void {
+  const rows = reporter.allRows();
+  const generated = rows.reduce((s, r) => s + r.generated, 0);
+  const valid = rows.reduce((s, r) => s + r.valid, 0);
+  const admitted = rows.reduce((s, r) => s + r.admitted, 0);
+  if (json) {
+    printJson({ experimentId: result.experimentId, completed: result.view.completed, generated, valid, admitted, cycles: rows });
+    return;
+  }
+  printLine(`experiment ${result.experimentId}: ${rows.length} cycles, ${generated} generated, ${valid} valid (${generated ? (100 * valid / generated).toFixed(1) : '0'}%), ${admitted} admitted`);
+  printLine(`follow up: nas-ledger stats ${result.experimentId}${storeHint}   nas-ledger provenance <candidate>${storeHint}   nas-ledger events export${storeHint}`);
+}
+
+async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string }): Promise<void> {
+  let experimentId = options.experimentId ?? '';
+  const reporter = new LoopReporter(() => experimentId, log);
+  const { signal, dispose } = interruptSignal();
+  try {
+    const realHandler = await loadRealHandler();
+    const result = await runLoop({
+      ...options, signal, realHandler: realHandler ?? undefined, log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
+      onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
+    });
+    reporter.finish();
+    printSummary(result, reporter, flags.json, flags.store ? ` --store ${flags.store}` : '');
+  } finally {
+    reporter.finish();
+    dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program.command('run')
+    .description('Run an experiment: generate -> validate -> evaluate -> novelty -> admit -> fine-tune, for N cycles, recorded in the ledger.')
+    .option('--config <file>', 'experiment config (JSON or YAML); flags override it')
+    .option('--name <name>', 'experiment name')
+    .option('--cycles <n>', 'cycles', intOption('--cycles', 1))
+    .option('--candidates <n>', 'candidates per cycle', intOption('--candidates', 1))
+    .option('--dataset <name>', 'fashion-mnist | mnist | cifar10 | cifar100 | svhn | sim')
+    .option('--subset <n>', 'training images used by the proxy', intOption('--subset', 16))
+    .option('--protocol <name>', 'fast | nngpt | sim')
+    .option('--generator <spec>', 'grammar | sim | llm:<path> | openai:<url>')
+    .option('--threshold <tau>', 'admission threshold on first-epoch accuracy', floatOption('--threshold'))
+    .option('--delta', 'delta generation (diffs against a corpus entry)')
+    .option('--seed <n>', 'seed', intOption('--seed', 0))
+    .option('--device <d>', 'auto | cpu | cuda | cuda:<n>')
+    .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
+    .option('--bus <url>', 'inproc | kafka://host:port')
+    .option('--no-novelty', 'ablation: no novelty filter')
+    .option('--no-threshold-filter', 'ablation: no accuracy threshold')
+    .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
+    .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
+    .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (flags: RunFlags) => {
+      const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
+      log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
+        `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${config.store}, bus ${config.bus}`);
+      await runWith({ config, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1) }, flags);
+    });
+
+  program.command('resume <experiment>')
+    .description('Continue an interrupted experiment from what the ledger holds (no work is repeated).')
+    .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
+    .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)')
+    .option('--agents <n>', 'agents in this process', intOption('--agents', 0))
+    .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (experimentId: string, flags: RunFlags) => {
+      await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency }, flags);
+    });
+}
