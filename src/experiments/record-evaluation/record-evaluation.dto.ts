@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { DatasetRefDto, ID_PATTERN, IsRecordOf } from '../shared/common.dto';
+
+/** Field names and meanings are those of the event (domain/experiment/events.ts). */
+export class RecordEvaluationDto {
+  @IsString() @Matches(ID_PATTERN) experimentId!: string;
+  @IsInt() @Min(1) cycle!: number;
+  @IsString() @Matches(ID_PATTERN) candidateId!: string;
+  @IsNumber() @Min(0) @Max(1) accuracy!: number;
+  @IsNumber() loss!: number;
+  @IsInt() @Min(0) params!: number;
+  @ValidateNested() @Type(() => DatasetRefDto) dataset!: DatasetRefDto;
+  @IsString() @IsNotEmpty() protocolHash!: string;
+  @IsInt() seed!: number;
+  @IsString() @IsNotEmpty() device!: string;
+  @IsRecordOf('string') libraries!: Record<string, string>;
+  @IsRecordOf('number') timings!: Record<string, number>;
+  @ValidateIf((_o, v) => v !== null) @IsString() structuralFingerprint!: string | null;
+}
