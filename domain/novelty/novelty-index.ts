@@ -188,6 +188,11 @@ export class NoveltyIndex {
     this.pending.delete(candidateId);
   }
 
+  /** Whether an assessed candidate's signature is waiting for its admission decision. */
+  hasPending(candidateId: string): boolean {
+    return this.pending.has(candidateId);
+  }
+
   /** Forgets the signature kept for a candidate that will not be admitted (CandidateNotAdmitted). */
   release(candidateId: string): void {
     this.pending.delete(candidateId);

@@ -11,7 +11,8 @@ import { LedgerError } from '../shared/ledger-error';
  *   `nn.ReLU`, `F.relu`, `torch.relu` and `relu_` all read `relu`.
  * - `nodes[].attrs`: hyper-parameters only (in_channels, out_channels, kernel_size, stride, padding, bias, p, ...).
  *   Keys in IGNORED_ATTRS (names, targets, in-place flags) are dropped before hashing.
- * - `nodes[].outShape`: the output shape from a forward pass on a batch of 1 (batch dim included), or null.
+ * - `nodes[].outShape`: the output shape from a forward pass (the runner reports it per sample, without the batch
+ *   dimension; any fixed convention works as long as one ledger uses one), or null.
  * - `edges`: `[fromId, toId]` data flow (the producer's output feeds the consumer). Order does not matter.
  */
 export interface StructuralGraph {
@@ -19,10 +20,13 @@ export interface StructuralGraph {
   readonly edges: readonly (readonly [string, string])[];
 }
 
+/** An attribute value: a plain scalar or a list of them (null where the runner could not express a value). */
+export type StructuralAttr = number | string | boolean | null | readonly (number | string | boolean | null)[];
+
 export interface StructuralNode {
   readonly id: string;
   readonly op: string;
-  readonly attrs: Readonly<Record<string, number | string | boolean | number[]>>;
+  readonly attrs: Readonly<Record<string, StructuralAttr>>;
   readonly outShape: number[] | null;
 }
 
@@ -133,9 +137,8 @@ export function validateStructuralGraph(value: unknown): StructuralGraph {
     if (typeof op !== 'string' || op === '') return bad(`node ${id} has no op`);
     if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) return bad(`node ${id} attrs is not an object`);
     for (const [k, v] of Object.entries(attrs as Record<string, unknown>)) {
-      const ok = typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean'
-        || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
-      if (!ok) return bad(`node ${id} attr ${k} is not a number, string, boolean or number[]`);
+      const scalar = (x: unknown) => x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
+      if (!(scalar(v) || (Array.isArray(v) && v.every(scalar)))) return bad(`node ${id} attr ${k} is not a scalar or a list of scalars`);
     }
     if (outShape !== null && !(Array.isArray(outShape) && outShape.every((x) => Number.isInteger(x)))) {
       return bad(`node ${id} outShape is not an integer array or null`);

@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_NOVELTY, type NoveltyParameters } from '../../../domain/experiment/config';
+import { estimateJaccard } from '../../../domain/novelty/minhash';
+import { NoveltyIndex } from '../../../domain/novelty/novelty-index';
+import { exactJaccard } from '../../../domain/novelty/shingles';
+import { structuralFingerprint, validateStructuralGraph } from '../../../domain/novelty/structural-fingerprint';
+import { TextSigner } from '../../../domain/novelty/text-signature';
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import { iterateAll } from '../../ledger/iterate-all';
+import { openEventStore } from '../../ledger/open-event-store';
+import { repoRoot } from '../../shared/repo-root';
+import { intOption, log, printJson, printLine } from '../cli-context';
+
+export function register(program: Command): void {
+  const novelty = program.command('novelty').description('The novelty filter: MinHash-Jaccard of 10-token shingles, and structural fingerprints.');
+
+  novelty.command('compare <a> <b>')
+    .description('Compares two Python programs as the novelty filter does: token counts, exact Jaccard of the shingle sets,\n' +
+      'the MinHash estimate, the near-duplicate verdict (J > tau) and whether their structural fingerprints match.\n' +
+      'JSON keys: tokensA, tokensB, shinglesA, shinglesB, jaccardExact, jaccardEstimate, nearDuplicate, tau,\n' +
+      'structuralMatch (true/false, or null with structuralNote when the fingerprint job cannot run), params.')
+    .option('--json', 'print JSON')
+    .option('--normalize-names', 'rename declared names (locals, parameters, classes, helpers) before shingling')
+    .option('--dataset <name>', 'input shape used by the structural fingerprint', 'fashion-mnist')
+    .option('--no-structural', 'skip the structural fingerprint (it runs each model once in the sandbox)')
+    .action(async (a: string, b: string, options: { json?: boolean; normalizeNames?: boolean; dataset: string; structural: boolean }) => {
+      const params: NoveltyParameters = { ...DEFAULT_NOVELTY, normalizeNames: options.normalizeNames === true };
+      const signer = new TextSigner(params);
+      const [srcA, srcB] = [readSource(a), readSource(b)];
+      const [tokA, tokB] = [lex(signer, srcA, a), lex(signer, srcB, b)];
+      const [setA, setB] = [signer.shingles(tokA), signer.shingles(tokB)];
+      const jaccardEstimate = estimateJaccard(signer.signTexts(tokA), signer.signTexts(tokB));
+      const structural = options.structural ? await compareStructure(a, b, options.dataset)
+        : { structuralMatch: null, structuralNote: 'skipped (--no-structural)' };
+      const result = {
+        fileA: a, fileB: b,
+        tokensA: tokA.length, tokensB: tokB.length,
+        shinglesA: setA.size, shinglesB: setB.size,
+        jaccardExact: exactJaccard(setA, setB),
+        jaccardEstimate,
+        nearDuplicate: jaccardEstimate > params.nearDuplicateTau,
+        tau: params.nearDuplicateTau,
+        ...structural,
+        params,
+      };
+      if (options.json) {
+        printJson(result);
+        return;
+      }
+      printLine(`tokens            ${result.tokensA} (${a})  ${result.tokensB} (${b})`);
+      printLine(`shingles (k=${params.shingleSize})   ${result.shinglesA}  ${result.shinglesB}`);
+      printLine(`jaccard exact     ${result.jaccardExact.toFixed(4)}`);
+      printLine(`jaccard MinHash   ${result.jaccardEstimate.toFixed(4)}  (${params.permutations} permutations, seed ${params.seed})`);
+      printLine(`near-duplicate    ${result.nearDuplicate ? 'yes' : 'no'}  (J > ${params.nearDuplicateTau})`);
+      printLine(`structural match  ${result.structuralMatch === null ? `unknown: ${structural.structuralNote}` : result.structuralMatch ? 'yes' : 'no'}`);
+    });
+
+  novelty.command('nearest <file>')
+    .description("Lists the corpus entries (seed + admitted) of an experiment nearest to a program, by MinHash-Jaccard,\n" +
+      "signed with the experiment's own novelty parameters. --as-of-cycle C: the corpus as it was at the end of cycle C.\n" +
+      'JSON: { experimentId, asOfCycle, corpusSize, params, nearest: [{ entryId, name, candidateId, cycle, jaccard, nearDuplicate }] }.')
+    .requiredOption('--experiment <id>', 'experiment id')
+    .option('--as-of-cycle <c>', 'corpus at the end of this cycle (0: the seed corpus only)', intOption('--as-of-cycle', 0))
+    .option('--limit <n>', 'entries to list', intOption('--limit', 1), 10)
+    .option('--store <url>', 'event store: postgres://..., file:DIR or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { experiment: string; asOfCycle?: number; limit: number; store?: string; json?: boolean }) => {
+      const source = readSource(file);
+      const corpus = await loadCorpus(options.experiment, options.asOfCycle, options.store);
+      const signer = corpus.index.signer;
+      const signature = signer.signTexts(lex(signer, source, file));
+      const nearest = corpus.index.nearestInCorpus(signature, options.limit).map((hit) => ({
+        entryId: hit.id,
+        name: corpus.names.get(hit.id)?.name ?? null,
+        candidateId: corpus.names.get(hit.id)?.candidateId ?? null,
+        cycle: corpus.names.get(hit.id)?.cycle ?? null,
+        jaccard: hit.jaccard,
+        nearDuplicate: hit.jaccard > corpus.index.params.nearDuplicateTau,
+      }));
+      for (const skipped of corpus.index.skippedSeeds) log(`warning: seed ${skipped.entryId} is not in the index: ${skipped.reason}`);
+      const result = { experimentId: options.experiment, asOfCycle: options.asOfCycle ?? null, corpusSize: corpus.index.corpusSize,
+        params: corpus.index.params, nearest };
+      if (options.json) {
+        printJson(result);
+        return;
+      }
+      printLine(`${file} against the corpus of ${options.experiment}${options.asOfCycle === undefined ? '' : ` as of cycle ${options.asOfCycle}`} (${result.corpusSize} entries)`);
+      for (const n of nearest) {
+        printLine(`${n.jaccard.toFixed(4)}  ${n.nearDuplicate ? 'near-dup' : '        '}  ${n.entryId}${n.name && n.name !== n.entryId ? ` (${n.name})` : ''}${n.cycle === null ? '' : `  cycle ${n.cycle}`}`);
+      }
+      if (nearest.length === 0) printLine('the corpus is empty');
+    });
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LedgerError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, 'Give the path of a Python source file.');
+  }
+}
+
+function lex(signer: TextSigner, source: string, file: string): string[] {
+  try {
+    return signer.tokenTexts(source);
+  } catch (error) {
+    if (error instanceof LedgerError) throw new LedgerError(error.code, `${file}: ${error.message}`, error.hint, error.details);
+    throw error;
+  }
+}
+
+type StructuralResult = { structuralMatch: boolean; structuralNote?: string; structuralA: string; structuralB: string }
+  | { structuralMatch: null; structuralNote: string };
+
+async function compareStructure(a: string, b: string, dataset: string): Promise<StructuralResult> {
+  let script: string;
+  try {
+    script = join(repoRoot(), 'gpu-agent', 'runner', 'fingerprint.py');
+  } catch {
+    return { structuralMatch: null, structuralNote: 'the nas-ledger checkout (gpu-agent/runner/fingerprint.py) was not found' };
+  }
+  if (!existsSync(script)) return { structuralMatch: null, structuralNote: `${script} does not exist` };
+  if (!existsSync('/usr/bin/python3')) return { structuralMatch: null, structuralNote: '/usr/bin/python3 is not installed' };
+  const [ga, gb] = await Promise.all([runFingerprint(script, a, dataset), runFingerprint(script, b, dataset)]);
+  if ('error' in ga) return { structuralMatch: null, structuralNote: `${a}: ${ga.error}` };
+  if ('error' in gb) return { structuralMatch: null, structuralNote: `${b}: ${gb.error}` };
+  return { structuralMatch: ga.fingerprint === gb.fingerprint, structuralA: ga.fingerprint, structuralB: gb.fingerprint };
+}
+
+function runFingerprint(script: string, file: string, dataset: string): Promise<{ fingerprint: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('/usr/bin/python3', [script, '--file', file, '--dataset', dataset], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', (e) => { clearTimeout(timer); resolve({ error: `cannot run the fingerprint job: ${e.message}` }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        resolve({ error: `the fingerprint job failed (exit ${code}): ${err.trim().split('\n').slice(-1)[0] ?? ''}` });
+        return;
+      }
+      try {
+        resolve({ fingerprint: structuralFingerprint(validateStructuralGraph(JSON.parse(out))) });
+      } catch (e) {
+        resolve({ error: `the fingerprint job printed an unusable graph: ${(e as Error).message}` });
+      }
+    });
+  });
+}
+
+const EVENT_TYPES = ['ExperimentRegistered', 'CorpusSeeded', 'CycleStarted', 'CandidateGenerated', 'NoveltyAssessed',
+  'CandidateAdmitted', 'CandidateNotAdmitted', 'CycleCompleted'];
+
+interface EntryInfo { readonly name: string; readonly candidateId: string | null; readonly cycle: number | null }
+
+/** Folds an experiment's events into a NoveltyIndex, stopping after cycle `asOfCycle` when given. */
+async function loadCorpus(experimentId: string, asOfCycle: number | undefined, storeUrl: string | undefined):
+  Promise<{ index: NoveltyIndex; names: Map<string, EntryInfo> }> {
+  const store = await openEventStore(storeUrl);
+  try {
+    let index: NoveltyIndex | null = null;
+    const names = new Map<string, EntryInfo>();
+    const codes = new Map<string, string>();
+    let lastCompleted: number | null = null;
+    for await (const event of iterateAll(store, { types: EVENT_TYPES })) {
+      const data = event.data as { experimentId?: string; cycle?: number; candidateId?: string };
+      if (data.experimentId !== experimentId) continue;
+      if (event.type === 'ExperimentRegistered') {
+        index = new NoveltyIndex((event.data as { config: { novelty: NoveltyParameters } }).config.novelty);
+        continue;
+      }
+      if (!index) continue;
+      if (event.type === 'CycleCompleted') { lastCompleted = data.cycle ?? lastCompleted; continue; }
+      if (asOfCycle !== undefined && typeof data.cycle === 'number' && data.cycle > asOfCycle) continue;
+      if (event.type === 'CorpusSeeded') {
+        for (const entry of (event.data as { entries: { entryId: string; name: string }[] }).entries) {
+          names.set(entry.entryId, { name: entry.name, candidateId: null, cycle: null });
+        }
+      }
+      if (event.type === 'CandidateGenerated') { codes.set(data.candidateId!, (event.data as { code: string }).code); continue; }
+      if (event.type === 'CandidateAdmitted') {
+        const { architectureId } = event.data as { architectureId: string };
+        names.set(architectureId, { name: architectureId, candidateId: data.candidateId!, cycle: data.cycle ?? null });
+        // Admitted without a novelty assessment (the no-novelty ablation): sign its code here.
+        if (!index.hasPending(data.candidateId!)) {
+          const code = codes.get(data.candidateId!);
+          if (code !== undefined) index.addCorpusEntry(architectureId, index.signer.sign(code).signature);
+          continue;
+        }
+      }
+      index.apply(event);
+    }
+    if (!index) {
+      throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in the ledger`, 'List experiments with `nas-ledger experiments list`.');
+    }
+    if (asOfCycle !== undefined && (lastCompleted === null || lastCompleted < asOfCycle) && asOfCycle > 0) {
+      log(`note: cycle ${asOfCycle} has not completed; the corpus includes what was admitted so far`);
+    }
+    return { index, names };
+  } finally {
+    await store.close();
+  }
+}
