@@ -4,12 +4,13 @@ import { register as registerStats } from './stats.command';
 import { register as registerProvenance } from './provenance.command';
 import { register as registerCandidates } from './candidates.command';
 import { register as registerRun } from './run.command';
+import { register as registerSimulate } from './simulate.command';
 import { register as registerEvents } from './events.command';
 import { register as registerNovelty } from './novelty.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerExperiments, registerStats, registerProvenance, registerCandidates,
-  registerRun, registerEvents,
+  registerRun, registerEvents, registerSimulate,
   registerNovelty,
 ];
