@@ -7,10 +7,13 @@ import { register as registerRun } from './run.command';
 import { register as registerSimulate } from './simulate.command';
 import { register as registerEvents } from './events.command';
 import { register as registerNovelty } from './novelty.command';
+import { register as registerEvaluate } from './evaluate.command';
+import { register as registerAgent } from './agent.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerExperiments, registerStats, registerProvenance, registerCandidates,
   registerRun, registerEvents, registerSimulate,
   registerNovelty,
+  registerEvaluate, registerAgent,
 ];
