@@ -1,0 +1,29 @@
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { ArtifactStore } from './artifact-store';
+import type { Generator } from './generator.port';
+import { GrammarGenerator } from './grammar.generator';
+
+export interface CreateGeneratorOptions {
+  /** Where versions live (`artifactDirFor(store)`). */
+  readonly artifactDir: string;
+  /** The version to load; default: the generator's initial version. */
+  readonly version?: string;
+  /** Python for the local LLM (default: .cache/llm-venv/bin/python if present, else python3). */
+  readonly python?: string;
+  /** Device for the local LLM: cpu | cuda | auto. */
+  readonly device?: string;
+}
+
+/** `grammar` | `llm:<local model path>` | `openai:<base url>[#model]` | `sim`. */
+export async function createGenerator(spec: string, options: CreateGeneratorOptions): Promise<Generator> {
+  const artifacts = new ArtifactStore(options.artifactDir);
+  if (spec === 'grammar') return GrammarGenerator.open({ artifacts, version: options.version });
+  if (spec.startsWith('llm:') || spec.startsWith('openai:')) {
+    throw new LedgerError('UNSUPPORTED', `generator ${spec.split(':')[0]} is not built yet`, 'Use the grammar generator for now.');
+  }
+  if (spec === 'sim') {
+    throw new LedgerError('UNSUPPORTED', 'the sim generator is not a standalone generator: it runs as an agent job handler inside the loop',
+      'Run an experiment with generator "sim" (nas-ledger run); it is served by src/simulation/sim-backends.ts.');
+  }
+  throw new LedgerError('BAD_INPUT', `unknown generator "${spec}"`, 'Use grammar, llm:<local model path>, openai:<base url>[#model] or sim.');
+}
