@@ -6,6 +6,8 @@ import { cloneView, projectionVersion, type Projection } from '../../projections
 import { assertNever } from '../../projections/shared/assert-never';
 
 export interface ProjectionRunnerOptions {
+  /** False: neither read nor write snapshots, every answer is a replay from position 0 (for checks and benchmarks). */
+  readonly useSnapshots?: boolean;
   /** A cold fold of at least this many events leaves a snapshot at its end, so the next query near it is fast. */
   readonly snapshotAfterEvents?: number;
   readonly pageSize?: number;
@@ -33,11 +35,13 @@ export class ProjectionRunner {
   private readonly snapshotAfterEvents: number;
   private readonly pageSize: number;
   private readonly now: () => Date;
+  private readonly useSnapshots: boolean;
 
   constructor(readonly store: EventStore, private readonly options: ProjectionRunnerOptions = {}) {
     this.snapshotAfterEvents = options.snapshotAfterEvents ?? 2000;
     this.pageSize = options.pageSize ?? 5000;
     this.now = options.now ?? (() => new Date());
+    this.useSnapshots = options.useSnapshots ?? true;
   }
 
   async viewAsOf<View>(projection: Projection<View>, asOf: AsOf, experimentId?: string): Promise<ViewAt<View>> {
@@ -73,7 +77,7 @@ export class ProjectionRunner {
     const head = await this.store.head();
     checkPosition(position, head);
     const version = projectionVersion(projection);
-    const snapshot = await this.store.loadSnapshot(projection.name, version, position);
+    const snapshot = this.useSnapshots ? await this.store.loadSnapshot(projection.name, version, position) : null;
     // Views are folded in place: never hand a stored state to evolve without copying it.
     let view = snapshot ? cloneView(snapshot.state as View) : projection.initialView();
     let after = snapshot?.position ?? 0;
@@ -85,7 +89,7 @@ export class ProjectionRunner {
       if (page.length < this.pageSize) break;
       after = page[page.length - 1]!.globalPosition;
     }
-    if (folded >= this.snapshotAfterEvents) await this.trySaveSnapshot(projection, version, position, view);
+    if (this.useSnapshots && folded >= this.snapshotAfterEvents) await this.trySaveSnapshot(projection, version, position, view);
     return { view, position, head, snapshotPosition: snapshot?.position ?? null, eventsFolded: folded };
   }
 

@@ -1,0 +1,109 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEventStore } from '../../src/ledger/open-event-store';
+import { cycleStatisticsProjection } from '../../projections/cycle-statistics/evolve';
+import { cycleStatsRows } from '../../projections/cycle-statistics/query';
+import { foldEvents } from '../../projections/shared/projection';
+import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+
+const SEED = 33;
+const EXP = `exp-${SEED}`;
+const history = buildExperimentHistory({ cycles: 3, candidatesPerCycle: 10, seed: SEED });
+const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+let dir: string;
+
+interface Run { code: number; stdout: string; stderr: string }
+
+/** The real CLI in a child process, as a user runs it (the embedded store is locked by one process at a time). */
+function cli(...args: string[]): Promise<Run> {
+  const script = `require(${JSON.stringify(MAIN)}).main(['node', 'nas-ledger', ...process.argv.slice(1)]).then((c) => { process.exitCode = c; })`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, ...args], { env: { ...process.env, NAS_LEDGER_STORE: dir } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const STATS_KEYS = ['cycle', 'generated', 'valid', 'validRate', 'validRateCI', 'meanAccuracy', 'meanAccuracyCI', 'medianAccuracy',
+  'bestAccuracy', 'aboveThreshold', 'aboveThresholdCI', 'admitted', 'corpusSize', 'eliteConcentration', 'diversity', 'novelty'];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nas-ledger-cli-'));
+  const store = await openEventStore(dir);
+  try {
+    await appendHistory(store, history);
+  } finally {
+    await store.close();
+  }
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('nas-ledger stats', () => {
+  it('--json prints one object per cycle with the documented keys and the projection\'s values', async () => {
+    const run = await cli('stats', EXP, '--json');
+    assert.equal(run.code, 0, run.stderr);
+    const rows = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    assert.equal(rows.length, 3);
+    for (const row of rows) for (const key of STATS_KEYS) assert.ok(key in row, `missing key ${key}`);
+    const expected = cycleStatsRows(foldEvents(cycleStatisticsProjection, toRecordedEvents(history)), EXP)!;
+    assert.deepEqual(rows, JSON.parse(JSON.stringify(expected)));
+    const first = rows[0]!;
+    assert.ok(Array.isArray(first.validRateCI) && (first.validRateCI as number[]).length === 2);
+    assert.ok((first.validRate as number) > 0 && (first.validRate as number) < 1, 'rates are fractions');
+  });
+
+  it('--as-of-cycle 2 with --store prints the first two cycles; the table form is readable text', async () => {
+    const json = await cli('stats', EXP, '--as-of-cycle', '2', '--store', dir, '--json');
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout) as Array<{ cycle: number }>).map((r) => r.cycle), [1, 2]);
+    const table = await cli('stats', EXP, '--as-of-cycle', '2');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /experiment exp-33, as of the end of cycle 2 \(position \d+ of \d+\)/);
+    assert.match(table.stdout, /valid rate \[95% CI\]/);
+    assert.equal(table.stdout.trim().split('\n').length, 5, 'title, header, rule and two cycles');
+  });
+
+  it('exits 3 (NOT_FOUND) for a point beyond the head, 2 (BAD_INPUT) for two as-of flags', async () => {
+    const beyond = await cli('stats', EXP, '--as-of-position', '999999', '--json');
+    assert.equal(beyond.code, 3);
+    assert.match(beyond.stderr, /"code":"NOT_FOUND"/);
+    assert.match(beyond.stderr, /beyond the head/);
+    assert.equal(beyond.stdout, '');
+    const both = await cli('stats', EXP, '--as-of-cycle', '1', '--as-of-position', '5');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /at most one of/);
+  });
+});
+
+describe('nas-ledger experiments, candidates, provenance', () => {
+  it('list experiments and candidates, and trace an admitted architecture', async () => {
+    const experiments = await cli('experiments', '--json');
+    assert.equal(experiments.code, 0, experiments.stderr);
+    assert.deepEqual((JSON.parse(experiments.stdout) as Array<{ experimentId: string; cyclesDone: number; cyclesPlanned: number }>)
+      .map((e) => [e.experimentId, e.cyclesDone, e.cyclesPlanned]), [[EXP, 3, 3]]);
+
+    const candidates = await cli('candidates', EXP, '--cycle', '2', '--json');
+    assert.equal(candidates.code, 0, candidates.stderr);
+    const rows = JSON.parse(candidates.stdout) as Array<{ candidateId: string; cycle: number; admitted: boolean; architectureId: string | null }>;
+    assert.equal(rows.length, 10);
+    assert.ok(rows.every((r) => r.cycle === 2));
+    const admitted = rows.find((r) => r.admitted);
+    assert.ok(admitted, 'the fixture admits at least one candidate in cycle 2');
+
+    const provenance = await cli('provenance', admitted.architectureId!);
+    assert.equal(provenance.code, 0, provenance.stderr);
+    assert.match(provenance.stdout, new RegExp(`architecture ${admitted.architectureId}`));
+    assert.match(provenance.stdout, /fine-tuned in cycle 1/);
+    assert.match(provenance.stdout, /initial generator grammar@/);
+    assert.match(provenance.stdout, /seed corpus: 5 entries/);
+  });
+});
