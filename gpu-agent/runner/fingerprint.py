@@ -3,7 +3,7 @@
 The graph is the StructuralGraph of domain/novelty/structural-fingerprint.ts:
   {"nodes": [{"id": "n0", "op": "Conv2d", "attrs": {...}, "outShape": [16, 28, 28]}, ...],
    "edges": [["n0", "n1"], ...]}
-ids follow the traced execution order, shapes are per sample (no batch dimension), and names the author chose
+ids follow the traced execution order, shapes are for a batch of 1 (batch dimension included), and names the author chose
 (attribute names, variable names) never appear, so renaming a layer does not change the graph.
 torch.fx traces the module; when a model cannot be traced symbolically (data-dependent control flow) the graph
 falls back to the sequence of leaf-module calls recorded by forward hooks.
@@ -15,14 +15,18 @@ import json
 import os
 import sys
 
-PRIMITIVES = (int, float, bool, str, type(None))
-
-
 def _plain(value):
-    if isinstance(value, PRIMITIVES):
-        return value if not isinstance(value, float) else round(value, 8)
-    if isinstance(value, (tuple, list)) and all(isinstance(v, PRIMITIVES) for v in value):
-        return [_plain(v) for v in value]
+    """An attribute value as StructuralGraph allows it (number, string, boolean, number[]), or None to drop it."""
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return round(value, 8) if value == value and abs(value) != float('inf') else str(value)
+    if isinstance(value, (tuple, list)):
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return [_plain(v) for v in value]
+        return json.dumps(value, default=str)  # mixed constants (None, strings, slices) as one string
+    if value is None:
+        return 'None'
     return None
 
 
@@ -32,7 +36,7 @@ def _module_attrs(module):
         if key.startswith('_') or key == 'training':
             continue
         plain = _plain(value)
-        if plain is not None or value is None:
+        if plain is not None:
             attrs[key] = plain
     return attrs
 
@@ -41,7 +45,7 @@ def _shape(meta):
     import torch
     value = meta.get('tensor_meta') if meta else None
     shape = getattr(value, 'shape', None)
-    return list(shape)[1:] if isinstance(shape, torch.Size) else None
+    return list(shape) if isinstance(shape, torch.Size) else None
 
 
 def _fx_graph(net, x):
@@ -53,7 +57,7 @@ def _fx_graph(net, x):
     ids, nodes, edges = {}, [], []
     for node in traced.graph.nodes:
         ids[node] = f'n{len(ids)}'
-        constants = [_plain(a) for a in node.args if not isinstance(a, torch.fx.Node)]
+        constants = _plain([a for a in node.args if not isinstance(a, torch.fx.Node)])
         if node.op == 'placeholder':
             op, attrs = 'input', {}
         elif node.op == 'output':
@@ -67,7 +71,7 @@ def _fx_graph(net, x):
             target = node.target
             op = target if isinstance(target, str) else getattr(target, '__name__', str(target))
             attrs = {'args': constants, **{k: _plain(v) for k, v in sorted(node.kwargs.items())
-                                           if not isinstance(v, torch.fx.Node)}}
+                                           if not isinstance(v, torch.fx.Node) and _plain(v) is not None}}
         nodes.append({'id': ids[node], 'op': op, 'attrs': attrs, 'outShape': _shape(node.meta)})
         edges.extend([ids[src], ids[node]] for src in node.all_input_nodes)
     return {'nodes': nodes, 'edges': edges}
@@ -78,7 +82,7 @@ def _hook_graph(net, x):
     calls = []
 
     def hook(module, inputs, output):
-        shape = list(output.shape)[1:] if isinstance(output, torch.Tensor) else None
+        shape = list(output.shape) if isinstance(output, torch.Tensor) else None
         calls.append({'op': type(module).__name__, 'attrs': _module_attrs(module), 'outShape': shape})
     leaves = [m for m in net.modules() if not list(m.children())]
     handles = [m.register_forward_hook(hook) for m in leaves]
@@ -88,17 +92,17 @@ def _hook_graph(net, x):
     finally:
         for h in handles:
             h.remove()
-    nodes = [{'op': 'input', 'attrs': {}, 'outShape': list(x.shape)[1:]}] + calls
-    nodes.append({'op': 'output', 'attrs': {}, 'outShape': list(out.shape)[1:] if isinstance(out, torch.Tensor) else None})
+    nodes = [{'op': 'input', 'attrs': {}, 'outShape': list(x.shape)}] + calls
+    nodes.append({'op': 'output', 'attrs': {}, 'outShape': list(out.shape) if isinstance(out, torch.Tensor) else None})
     nodes = [{'id': f'n{i}', **n} for i, n in enumerate(nodes)]
     return {'nodes': nodes, 'edges': [[f'n{i}', f'n{i + 1}'] for i in range(len(nodes) - 1)]}
 
 
 def graph_of(net, in_shape):
-    """The structural graph of an instantiated model, traced on CPU with a dummy batch of 2."""
+    """The structural graph of an instantiated model, traced on CPU with a dummy batch of 1 (shapes include it)."""
     import torch
     net = net.to('cpu').eval()
-    x = torch.randn((2,) + tuple(in_shape[1:]), generator=torch.Generator().manual_seed(0))
+    x = torch.randn((1,) + tuple(in_shape[1:]), generator=torch.Generator().manual_seed(0))
     try:
         return _fx_graph(net, x)
     except Exception:  # noqa: BLE001 - fx cannot trace data-dependent control flow; hooks always can

@@ -31,6 +31,17 @@ DEFAULT_MEMORY_MB = 6144        # address space on CPU; torch alone maps ~1.5 GB
 TMP_MB = 64
 
 
+PR_SET_PDEATHSIG = 1
+_LIBC = []
+
+
+def _libc():
+    if not _LIBC:
+        import ctypes
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
+
+
 class Capture(threading.Thread):
     """Drains a pipe, keeping the first OUTPUT_CAP bytes and counting the rest, so a chatty program never blocks."""
 
@@ -76,6 +87,7 @@ class Sandbox:
         if wanted not in ('auto', 'bwrap', 'rlimits-only'):
             raise ValueError(f'NAS_LEDGER_SANDBOX must be auto, bwrap or rlimits-only, not {wanted!r}')
         self.uid = 100000 + os.getpid() % 50000 if os.geteuid() == 0 else None  # a uid no other runner shares
+        _libc()  # loaded here: the pre-exec hook runs after fork, where loading a library is not safe
         self.tmp = None
         self.mode, self.why = 'rlimits-only', 'requested'
         if wanted != 'rlimits-only':
@@ -140,6 +152,9 @@ class Sandbox:
                 os.setgroups([])
                 os.setgid(uid)
                 os.setuid(uid)
+            # Die with the runner (set after the uid change, which clears it). bwrap's --die-with-parent does the
+            # same inside the sandbox; this also covers the rlimits-only mode.
+            _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         notes = [] if memory is not None else ['no address-space limit on CUDA (the driver maps huge virtual ranges)']
         return apply, notes
 
@@ -211,7 +226,7 @@ class Sandbox:
         stdout, stderr = captures
         outcome['timings'] = dict(outcome.get('timings') or {}, total=round(time.perf_counter() - started, 6))
         outcome['sandbox'] = self.mode
-        outcome['sandboxNotes'] = notes
+        outcome['sandboxNotes'] = notes + (outcome.get('sandboxNotes') or [])
         outcome['output'] = {'stdout': stdout.text(), 'stderr': stderr.text()[-OUTPUT_CAP:],
                              'stdoutBytes': stdout.total, 'stderrBytes': stderr.total,
                              'truncated': stdout.total > OUTPUT_CAP or stderr.total > OUTPUT_CAP}

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 
 import candidate
 import datasets
+import fingerprint
 from candidate import StageFailure
 
 SPLIT_SEED = 0  # the train subset and validation subset are fixed across jobs, whatever the job's seed
@@ -171,6 +172,14 @@ def run(job, config, code, protocol, prepared_dir, report):
         net = candidate.instantiate(module, in_shape, spec['classes'], prm, device, protocol['seed'], timings, report)
         candidate.check_contract(net, timings, report)
         result['params'] = candidate.check_budget(net, config['parameterBudget'], timings, report)
+        if config['fingerprint']:
+            report('fingerprint')
+            start = time.perf_counter()
+            try:  # before training, so the graph describes the architecture and not a trained state
+                result['graph'] = fingerprint.graph_of(net, in_shape)
+            except Exception as exc:  # noqa: BLE001 - an unfingerprintable model is still a valid candidate
+                result['sandboxNotes'] = [f'no structural graph: {type(exc).__name__}: {exc}'[:300]]
+            timings['fingerprint'] = round(time.perf_counter() - start, 6)
         result['flops'] = candidate.check_forward(net, in_shape, spec['classes'], device, timings, report)
         if job == 'validate':
             return dict(result, stage='passed', reason=None, timings=timings)

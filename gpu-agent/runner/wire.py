@@ -32,11 +32,13 @@ CONFIG_TYPES = {
     'prm': dict,
     'policy': str,            # on | off (off is for the sandbox's own tests only)
     'threads': int,
+    'fingerprint': bool,      # evaluate/full_train: also return the structural graph (saves a second sandbox start)
 }
 DEFAULT_CONFIG = {
     'dataset': 'fashion-mnist', 'dataRoot': None, 'protocol': 'fast', 'subset': None, 'valSubset': None,
     'seed': 42, 'device': 'cpu', 'parameterBudget': 500_000, 'timeoutS': 600, 'memoryMb': None,
     'epochs': None, 'batchSize': None, 'prm': {}, 'policy': 'on', 'threads': 1,
+    'fingerprint': False,
 }
 
 
