@@ -13,7 +13,7 @@ import { CompleteCycleDto } from './complete-cycle.dto';
 export class CompleteCycleHandler implements ICommandHandler<CompleteCycleCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: CompleteCycleCommand): Promise<LedgerCommandResult> {
+  async execute(command: CompleteCycleCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(CompleteCycleDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'CompleteCycle', data: { experimentId: dto.experimentId, cycle: dto.cycle, candidates: dto.candidates } }, command.meta);

@@ -13,7 +13,7 @@ import { CompleteExperimentDto } from './complete-experiment.dto';
 export class CompleteExperimentHandler implements ICommandHandler<CompleteExperimentCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: CompleteExperimentCommand): Promise<LedgerCommandResult> {
+  async execute(command: CompleteExperimentCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(CompleteExperimentDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'CompleteExperiment', data: { experimentId: dto.experimentId } }, command.meta);

@@ -13,7 +13,7 @@ import { FailExperimentDto } from './fail-experiment.dto';
 export class FailExperimentHandler implements ICommandHandler<FailExperimentCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: FailExperimentCommand): Promise<LedgerCommandResult> {
+  async execute(command: FailExperimentCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(FailExperimentDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'FailExperiment', data: { experimentId: dto.experimentId, reason: dto.reason } }, command.meta);

@@ -13,7 +13,7 @@ import { RecordFineTunedDto } from './record-fine-tuned.dto';
 export class RecordFineTunedHandler implements ICommandHandler<RecordFineTunedCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: RecordFineTunedCommand): Promise<LedgerCommandResult> {
+  async execute(command: RecordFineTunedCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(RecordFineTunedDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       {

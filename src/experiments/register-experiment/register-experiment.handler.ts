@@ -14,7 +14,7 @@ import { RegisterExperimentDto } from './register-experiment.dto';
 export class RegisterExperimentHandler implements ICommandHandler<RegisterExperimentCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: RegisterExperimentCommand): Promise<LedgerCommandResult> {
+  async execute(command: RegisterExperimentCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(RegisterExperimentDto, command.payload);
     const config = dto.config as ExperimentConfig;
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,

@@ -13,7 +13,7 @@ import { RequestFineTuneDto } from './request-fine-tune.dto';
 export class RequestFineTuneHandler implements ICommandHandler<RequestFineTuneCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: RequestFineTuneCommand): Promise<LedgerCommandResult> {
+  async execute(command: RequestFineTuneCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(RequestFineTuneDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'RequestFineTune', data: { experimentId: dto.experimentId, cycle: dto.cycle, corpusVersion: dto.corpusVersion, corpusHash: dto.corpusHash } }, command.meta);

@@ -13,7 +13,7 @@ import { SeedCorpusDto } from './seed-corpus.dto';
 export class SeedCorpusHandler implements ICommandHandler<SeedCorpusCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: SeedCorpusCommand): Promise<LedgerCommandResult> {
+  async execute(command: SeedCorpusCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(SeedCorpusDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'SeedCorpus', data: { experimentId: dto.experimentId, entries: dto.entries, source: dto.source } }, command.meta);

@@ -13,7 +13,7 @@ import { SkipFineTuneDto } from './skip-fine-tune.dto';
 export class SkipFineTuneHandler implements ICommandHandler<SkipFineTuneCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: SkipFineTuneCommand): Promise<LedgerCommandResult> {
+  async execute(command: SkipFineTuneCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(SkipFineTuneDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       { type: 'SkipFineTune', data: { experimentId: dto.experimentId, cycle: dto.cycle } }, command.meta);

@@ -13,7 +13,7 @@ import { StartCycleDto } from './start-cycle.dto';
 export class StartCycleHandler implements ICommandHandler<StartCycleCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  execute(command: StartCycleCommand): Promise<LedgerCommandResult> {
+  async execute(command: StartCycleCommand): Promise<LedgerCommandResult> {
     const dto = validateDto(StartCycleDto, command.payload);
     return runOnStream(this.store, this.clock, streamIds.experiment(dto.experimentId), experimentDecider,
       {
