@@ -133,6 +133,15 @@ export class SignatureSet {
     return { best: bestRow < 0 ? null : { id: this.ids[bestRow]!, jaccard: bestJ }, retrieval: exact ? 'exact' : 'lsh' };
   }
 
+  /** Every LSH candidate whose estimated Jaccard exceeds `minJaccard` (retrieve, then verify), in row order. */
+  matches(sig: Uint32Array, minJaccard: number): NearestHit[] {
+    const rows: number[] = [];
+    this.lsh.query(sig, this.size, (row) => {
+      if (estimateJaccardPacked(sig, this.matrix, row, this.permutations) > minJaccard) rows.push(row);
+    });
+    return rows.sort((a, b) => a - b).map((row) => ({ id: this.ids[row]!, jaccard: estimateJaccardPacked(sig, this.matrix, row, this.permutations) }));
+  }
+
   /** The `limit` most similar rows by estimated Jaccard (exact scan: a user's query, not the loop's hot path). */
   top(sig: Uint32Array, limit: number): NearestHit[] {
     const hits: NearestHit[] = [];

@@ -1,0 +1,104 @@
+"""datasketch side of `npm run bench:novelty`: the same token streams, MinHash (update_batch) + MinHashLSH.
+
+Input: a JSON-lines file (one JSON array of token texts per program: the corpus, then the queries) and a JSON file of
+(query, corpus) pairs to estimate. Output (stdout): one JSON object with timings, peak memory, each query's
+verified near-duplicates, and the pair estimates. Shingles are the k tokens joined with NUL, UTF-8 encoded: the
+same shingles the TypeScript engine hashes.
+"""
+import argparse
+import json
+import resource
+import sys
+import time
+
+import datasketch
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+
+def rss_mb():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def shingles(tokens, k):
+    if not tokens:
+        return []
+    if len(tokens) < k:
+        return ['\x00'.join(tokens).encode('utf-8')]
+    return ['\x00'.join(tokens[i:i + k]).encode('utf-8') for i in range(len(tokens) - k + 1)]
+
+
+def main(argv):
+    p = argparse.ArgumentParser()
+    p.add_argument('--tokens', required=True)
+    p.add_argument('--pairs', required=True)
+    p.add_argument('--n', type=int, required=True)
+    p.add_argument('--k', type=int, default=10)
+    p.add_argument('--perm', type=int, default=256)
+    p.add_argument('--threshold', type=float, default=0.85)
+    p.add_argument('--tau', type=float, default=0.90)
+    a = p.parse_args(argv)
+
+    template = MinHash(num_perm=a.perm, seed=1)  # permutations drawn once and shared, as MinHash.bulk does
+    sig_total = 0.0      # shingle building + update_batch
+    update_total = 0.0   # update_batch only
+    rss_before = rss_mb()
+    sigs = []
+    chunk = []
+
+    def flush():
+        nonlocal sig_total, update_total
+        for tokens in chunk:
+            t0 = time.perf_counter()
+            sh = shingles(tokens, a.k)
+            t1 = time.perf_counter()
+            m = template.copy()
+            m.update_batch(sh)
+            t2 = time.perf_counter()
+            sig_total += t2 - t0
+            update_total += t2 - t1
+            sigs.append(LeanMinHash(m))
+        chunk.clear()
+
+    with open(a.tokens, encoding='utf-8') as f:
+        for line in f:
+            chunk.append(json.loads(line))
+            if len(chunk) == 1000:
+                flush()
+    flush()
+    corpus, queries = sigs[:a.n], sigs[a.n:]
+
+    lsh = MinHashLSH(threshold=a.threshold, num_perm=a.perm)
+    t0 = time.perf_counter()
+    for i, m in enumerate(corpus):
+        lsh.insert(i, m, check_duplication=False)
+    insert_s = time.perf_counter() - t0
+    rss_after = rss_mb()
+
+    latencies, near = [], []
+    for m in queries:
+        t0 = time.perf_counter()
+        found = sorted(key for key in lsh.query(m) if m.jaccard(corpus[key]) > a.tau)
+        latencies.append(time.perf_counter() - t0)
+        near.append(found)
+
+    with open(a.pairs, encoding='utf-8') as f:
+        pairs = json.load(f)
+    estimates = [float(queries[q].jaccard(corpus[j])) for q, j in pairs]
+    lat = np.array(latencies) * 1e3
+    json.dump({
+        'version': datasketch.__version__, 'numpy': np.__version__, 'python': sys.version.split()[0],
+        'bands': lsh.b, 'rows': lsh.r,
+        'signatures': len(sigs), 'signatureSeconds': sig_total, 'updateBatchSeconds': update_total,
+        'insertSeconds': insert_s,
+        'queryP50Ms': float(np.percentile(lat, 50)), 'queryP99Ms': float(np.percentile(lat, 99)),
+        'peakRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        'indexRssMb': rss_after - rss_before,
+        'nearDuplicates': near, 'pairEstimates': estimates,
+    }, sys.stdout)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
