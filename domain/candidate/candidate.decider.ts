@@ -41,7 +41,7 @@ export const admissionRulesOf = (config: ExperimentConfig): AdmissionRules => ({
 
 const refused = (message: string, hint?: string) => new LedgerError('REFUSED', message, hint);
 
-function requirePending(state: CandidateState, experimentId: string, candidateId: string): Pending {
+function requirePending(state: CandidateState, experimentId: string, candidateId: string, cycle?: number): Pending {
   switch (state.status) {
     case 'unknown':
       throw new LedgerError('NOT_FOUND', `candidate ${candidateId} was never generated`, 'Record its generation first.');
@@ -53,6 +53,7 @@ function requirePending(state: CandidateState, experimentId: string, candidateId
       if (state.candidateId !== candidateId || state.experimentId !== experimentId) {
         throw refused(`command for candidate ${experimentId}/${candidateId} sent to the stream of ${state.candidateId}`);
       }
+      if (cycle !== undefined && cycle !== state.cycle) throw refused(`candidate ${candidateId} belongs to cycle ${state.cycle}, not ${cycle}`);
       return state;
     default:
       return assertNever(state, 'candidate state');
@@ -74,31 +75,31 @@ function recordGenerated(command: RecordGenerated, state: CandidateState): Candi
 
 function recordRejection(command: RecordRejection, state: CandidateState): CandidateEvent[] {
   const data = command.data;
-  const pending = requirePending(state, data.experimentId, data.candidateId);
+  const pending = requirePending(state, data.experimentId, data.candidateId, data.cycle);
   if (pending.evaluation !== null) throw refused(`candidate ${data.candidateId} was evaluated; it cannot be rejected afterwards`);
   if (!REJECTION_STAGES.includes(data.stage)) throw refused(`unknown rejection stage "${data.stage}"`, `Use one of ${REJECTION_STAGES.join(', ')}.`);
-  return [{ type: 'CandidateRejected', data: { ...data, cycle: pending.cycle } }];
+  return [{ type: 'CandidateRejected', data }];
 }
 
 function recordEvaluation(command: RecordEvaluation, state: CandidateState): CandidateEvent[] {
   const data = command.data;
-  const pending = requirePending(state, data.experimentId, data.candidateId);
+  const pending = requirePending(state, data.experimentId, data.candidateId, data.cycle);
   if (pending.evaluation !== null) throw refused(`candidate ${data.candidateId} is already evaluated`);
   if (!isFraction(data.accuracy)) throw refused(`accuracy must lie in [0, 1], got ${data.accuracy}`);
   if (!Number.isFinite(data.loss)) {
     throw refused(`loss must be a finite number, got ${data.loss}`, 'A run whose loss diverged is a rejection at stage train.');
   }
-  return [{ type: 'CandidateEvaluated', data: { ...data, cycle: pending.cycle } }];
+  return [{ type: 'CandidateEvaluated', data }];
 }
 
 function recordNovelty(command: RecordNovelty, state: CandidateState): CandidateEvent[] {
   const data = command.data;
-  const pending = requirePending(state, data.experimentId, data.candidateId);
+  const pending = requirePending(state, data.experimentId, data.candidateId, data.cycle);
   if (pending.novelty !== null) throw refused(`novelty of candidate ${data.candidateId} is already assessed`);
   if (!isFraction(data.jTrain) || !isFraction(data.jGen)) {
     throw refused(`Jaccard estimates must lie in [0, 1], got jTrain ${data.jTrain}, jGen ${data.jGen}`);
   }
-  return [{ type: 'NoveltyAssessed', data: { ...data, cycle: pending.cycle } }];
+  return [{ type: 'NoveltyAssessed', data }];
 }
 
 /** The first rule that blocks admission, or null: accuracy first, then text, then structure (the paper's order). */

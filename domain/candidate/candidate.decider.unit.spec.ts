@@ -147,3 +147,9 @@ describe('a decided candidate', () => {
     spec([generated, evaluated(0.1), notAdmitted('below_threshold', 0.1)]).when({ type: 'RecordNovelty', data: noveltyData() })
       .thenRefused('REFUSED', /already not-admitted/));
 });
+
+describe('a generated candidate of cycle 1', () => {
+  it('refuses a result recorded under another cycle', () =>
+    spec([generated]).when({ type: 'RecordEvaluation', data: { ...evaluationData(0.5), cycle: 2 } })
+      .thenRefused('REFUSED', /belongs to cycle 1, not 2/));
+});
