@@ -1,6 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import { LedgerError } from '../../../domain/shared/ledger-error';
-import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
 
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -37,11 +37,13 @@ export class PgClient implements SqlClient {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('begin');
+      // One simple-protocol round trip for BEGIN and the lock.
+      await client.query(options.advisoryLock === undefined ? 'begin'
+        : `begin; select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
       const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] });
       await client.query('commit');
       return result;

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
 
 /** The embedded adapter: PostgreSQL compiled to WASM, one connection, persisted in a directory. */
 export class PgliteClient implements SqlClient {
@@ -20,10 +20,11 @@ export class PgliteClient implements SqlClient {
     await this.db.exec(sql);
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => fn({
-      query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows,
-    }));
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (options.advisoryLock !== undefined) await tx.query(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
+      return fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows });
+    });
   }
 
   async close(): Promise<void> {

@@ -6,14 +6,21 @@ export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+export interface TransactionOptions {
+  readonly advisoryLock?: number;
+}
+
 export interface SqlClient extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
   /** Human-readable location (directory or URL without password), for messages. */
   readonly location: string;
   /** Runs several statements separated by semicolons, without parameters. */
   exec(sql: string): Promise<void>;
-  /** Runs fn inside BEGIN/COMMIT on one connection; rolls back when fn throws. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn inside BEGIN/COMMIT on one connection; rolls back when fn throws. With advisoryLock, the transaction
+   * holds pg_advisory_xact_lock(key) before fn runs (sent with BEGIN where the driver allows, saving a round trip).
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

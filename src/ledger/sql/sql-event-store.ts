@@ -81,17 +81,22 @@ export class SqlEventStore implements EventStore {
     const valid = validateEvents(events);
     try {
       return await this.client.transaction(async (tx) => {
-        await tx.query(`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-        const resent = await this.findResent(tx, streamId, valid);
-        if (resent) return resent;
-        const versionRows = await tx.query<{ v: number | null }>(
-          'select max(stream_version) as v from ledger_events where stream_id = $1', [streamId]);
-        const current = versionRows[0]?.v ?? -1;
+        // A new statement after the lock: its snapshot sees every append committed before we got the lock.
+        const [state] = await tx.query<{ v: number | null; p: string | number | null; h: string | null; known: string | number }>(
+          `select (select max(stream_version) from ledger_events where stream_id = $1) as v,
+                  head.global_position as p, head.hash as h,
+                  (select count(*) from ledger_events where event_id = any($2::uuid[])) as known
+           from (select 1) one
+           left join lateral (select global_position, hash from ledger_events order by global_position desc limit 1) head on true`,
+          [streamId, valid.map((e) => e.eventId)]);
+        if (Number(state?.known ?? 0) > 0) {
+          const resent = await this.findResent(tx, streamId, valid);
+          if (resent) return resent;
+        }
+        const current = state?.v ?? -1;
         checkExpected(streamId, expected, current);
-        const headRows = await tx.query<{ p: string | number; h: string }>(
-          'select global_position as p, hash as h from ledger_events order by global_position desc limit 1');
-        let position = Number(headRows[0]?.p ?? 0);
-        let prevHash = headRows[0]?.h ?? GENESIS_HASH;
+        let position = Number(state?.p ?? 0);
+        let prevHash = state?.h ?? GENESIS_HASH;
         const recorded: RecordedEvent[] = valid.map((e, i) => {
           position++;
           const content = {
@@ -111,7 +116,7 @@ export class SqlEventStore implements EventStore {
           lastGlobalPosition: position,
           written: true,
         };
-      });
+      }, { advisoryLock: APPEND_LOCK_KEY });
     } catch (error) {
       throw translateWriteError(error, streamId);
     }
@@ -265,7 +270,6 @@ export class SqlEventStore implements EventStore {
   async importEvents(source: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, options: ImportOptions = {}): Promise<ImportResult> {
     this.assertOpen();
     return this.client.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
       const headRows = await tx.query<{ p: string | number; h: string }>(
         'select global_position as p, hash as h from ledger_events order by global_position desc limit 1');
       const storeHead = Number(headRows[0]?.p ?? 0);
@@ -311,7 +315,7 @@ export class SqlEventStore implements EventStore {
       await flush();
       const head = Math.max(storeHead, verifier?.lastPosition ?? storeHead);
       return { imported, alreadyPresent, head };
-    }).catch((error: unknown) => {
+    }, { advisoryLock: APPEND_LOCK_KEY }).catch((error: unknown) => {
       throw translateWriteError(error, '(import)');
     });
   }

@@ -1,0 +1,143 @@
+/**
+ * npm run bench:ledger — throughput of the event store on each adapter (not a test; it prints figures).
+ *   single-event appends/s   one event per append() call (one transaction each)
+ *   batched events/s         100 events per append() call, while filling the store
+ *   readAll events/s         paging through the whole log with readAll({ after, limit })
+ *   peak RSS                 of the benchmark process (for PostgreSQL the server's memory is not included)
+ * Each adapter runs in its own child process so peak RSS is per adapter.
+ * Sizes: BENCH_PG_EVENTS (default 1,000,000), BENCH_EMBEDDED_EVENTS (default 200,000).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewEvent } from '../domain/shared/event-envelope';
+import { iterateAll } from '../src/ledger/iterate-all';
+import { openSqlEventStore } from '../src/ledger/open-event-store';
+import { startPostgres } from '../tests/support/postgres-server';
+
+interface Figures {
+  readonly adapter: string;
+  readonly singleAppendsPerSec: number;
+  readonly singleCount: number;
+  readonly batchedEventsPerSec: number;
+  readonly batchedCount: number;
+  readonly readAllEventsPerSec: number;
+  readonly readAllCount: number;
+  readonly peakRssMiB: number;
+}
+
+function event(i: number): NewEvent {
+  // Roughly the size of a CandidateEvaluated event (~400 bytes of data).
+  return {
+    eventId: randomUUID(),
+    type: 'BenchEvaluated',
+    schemaVersion: 1,
+    data: {
+      experimentId: 'bench', cycle: i % 20, candidateId: `bench.c${i % 20}.${i}`, accuracy: 0.5 + (i % 100) / 1000,
+      loss: 1.25, params: 123456 + i, dataset: { id: 'cifar10', contentHash: 'ab'.repeat(32) },
+      protocolHash: 'cd'.repeat(32), seed: i, device: 'cpu', libraries: { torch: '1.13.1' },
+      timings: { instantiate: 0.01, forward: 0.02, train: 12.5, eval: 1.1, total: 13.63 },
+    },
+    metadata: {
+      commandId: randomUUID(), correlationId: 'bench', causationId: null, actor: 'bench',
+      recordedAt: new Date(1_767_225_600_000 + i * 1000).toISOString(),
+    },
+  };
+}
+
+async function runAdapter(adapter: 'postgres' | 'embedded', total: number, location: string): Promise<Figures> {
+  const store = await openSqlEventStore(location);
+  const singleCount = adapter === 'postgres' ? 3000 : 2000;
+  let t = performance.now();
+  for (let i = 0; i < singleCount; i++) await store.append(`single-${i % 50}`, [event(i)], 'any');
+  const singleAppendsPerSec = singleCount / ((performance.now() - t) / 1000);
+  progress(`${adapter}: single ${singleAppendsPerSec.toFixed(0)}/s`);
+
+  const batches = Math.ceil((total - singleCount) / 100);
+  t = performance.now();
+  for (let b = 0; b < batches; b++) {
+    await store.append(`batch-${b % 1000}`, Array.from({ length: 100 }, (_, i) => event(b * 100 + i)), 'any');
+    if (b % 1000 === 999) progress(`${adapter}: ${(b + 1) * 100} batched events`);
+  }
+  const batchedCount = batches * 100;
+  const batchedEventsPerSec = batchedCount / ((performance.now() - t) / 1000);
+  progress(`${adapter}: batched ${batchedEventsPerSec.toFixed(0)}/s`);
+
+  t = performance.now();
+  let readAllCount = 0;
+  let lastPosition = 0;
+  for await (const e of iterateAll(store, {}, 10_000)) {
+    if (e.globalPosition !== lastPosition + 1) throw new Error(`readAll skipped from ${lastPosition} to ${e.globalPosition}`);
+    lastPosition = e.globalPosition;
+    readAllCount++;
+  }
+  const readAllEventsPerSec = readAllCount / ((performance.now() - t) / 1000);
+  await store.close();
+  return {
+    adapter, singleAppendsPerSec, singleCount, batchedEventsPerSec, batchedCount, readAllEventsPerSec, readAllCount,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function progress(line: string): void {
+  process.stderr.write(`  ${line}\n`);
+}
+
+async function child(adapter: 'postgres' | 'embedded'): Promise<void> {
+  if (adapter === 'postgres') {
+    // fsync on: these are figures for a durable server, not the tests' fsync=off set-up.
+    const server = await startPostgres({ fsync: true });
+    try {
+      const url = await server.createDatabase('ledger_bench');
+      const figures = await runAdapter('postgres', Number(process.env.BENCH_PG_EVENTS ?? 1_000_000), url);
+      process.stdout.write(JSON.stringify(figures) + '\n');
+    } finally {
+      await server.stop();
+    }
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'nas-ledger-bench-'));
+    try {
+      const figures = await runAdapter('embedded', Number(process.env.BENCH_EMBEDDED_EVENTS ?? 200_000), dir);
+      process.stdout.write(JSON.stringify(figures) + '\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function machine(): string {
+  let model = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
+    model = /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? model;
+  } catch { /* lscpu missing: keep os.cpus() */ }
+  return `${cpus().length} cores, ${model}, node ${process.version}`;
+}
+
+function main(): void {
+  const adapter = process.argv[2];
+  if (adapter === 'postgres' || adapter === 'embedded') {
+    child(adapter).catch((error: unknown) => { console.error(error); process.exit(1); });
+    return;
+  }
+  const wanted = (process.env.BENCH_ADAPTERS ?? 'embedded,postgres').split(',');
+  console.log(`nas-ledger event store benchmark — ${machine()}`);
+  const rows: Figures[] = [];
+  for (const a of wanted) {
+    console.error(`running ${a} ...`);
+    const r = spawnSync(process.execPath, [__filename, a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`${a} benchmark failed (${r.status})`);
+    rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as Figures);
+  }
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  console.log('| adapter | single-event appends/s | batched events/s (100/batch) | readAll events/s | events read | peak RSS (MiB) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const f of rows) {
+    console.log(`| ${f.adapter} | ${fmt(f.singleAppendsPerSec)} | ${fmt(f.batchedEventsPerSec)} | ${fmt(f.readAllEventsPerSec)} | ${fmt(f.readAllCount)} | ${fmt(f.peakRssMiB)} |`);
+  }
+}
+
+main();
