@@ -15,6 +15,7 @@ import {
   candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds,
   type CandidateEvent, type CorpusEntry, type ExperimentEvent, type GeneratorRef, type LedgerEvent, type RejectionStage,
 } from '../../domain/experiment/events';
+import { corpusHashOf } from '../../domain/experiment/corpus';
 import { configHash, DEFAULT_CONFIG, type AblationSwitches, type ExperimentConfig } from '../../domain/experiment/config';
 
 export interface HistoryOptions {
@@ -225,11 +226,6 @@ export function prefixThroughCycle(history: ExperimentHistory, cycle: number): E
   const end = history.events.findIndex((e) => e.event.type === 'CycleCompleted' && e.event.data.cycle === cycle);
   if (end < 0) throw new Error(`cycle ${cycle} does not complete in this history`);
   return { ...history, events: history.events.slice(0, end + 1) };
-}
-
-/** Same hash as domain/experiment/corpus.ts corpusHashOf (kept local so this helper depends only on the catalog). */
-function corpusHashOf(codeHashes: readonly string[]): string {
-  return contentHash([...codeHashes].sort());
 }
 
 export interface EnvelopeOptions {
