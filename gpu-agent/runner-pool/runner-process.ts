@@ -17,6 +17,8 @@ export class RunnerFailure extends Error {
 export interface RunnerProcessOptions {
   /** Python interpreter; default $NAS_LEDGER_PYTHON or /usr/bin/python3 (Debian's python3-torch). */
   readonly python?: string;
+  /** The whole command instead of `python -u runner.py` (a wrapper such as a container entry point). */
+  readonly command?: readonly [string, ...string[]];
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
   /** Receives the runner's stderr, line by line (warnings such as a weak sandbox). */
@@ -44,7 +46,8 @@ export class RunnerProcess {
 
   static start(options: RunnerProcessOptions = {}): Promise<RunnerProcess> {
     const log = options.log ?? ((line: string) => process.stderr.write(`runner: ${line}\n`));
-    const child = spawn(options.python ?? defaultPython(), ['-u', runnerScript()], {
+    const [file, ...args] = options.command ?? [options.python ?? defaultPython(), '-u', runnerScript()];
+    const child = spawn(file, args, {
       cwd: repoRoot(), env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     createInterface({ input: child.stderr }).on('line', (line) => log(line.slice(0, 2000)));

@@ -33,8 +33,8 @@ def _module_allowed(name):
     root = name.split('.')[0]
     if root not in ALLOWED_MODULES:
         return False
-    rest = name[len(root) + 1:]
-    return not any(rest == part or rest.startswith(part + '.') for part in DENIED_MODULE_PARTS)
+    dotted = f'.{name[len(root) + 1:]}.'
+    return not any(f'.{part}.' in dotted for part in DENIED_MODULE_PARTS)
 
 
 def _is_dunder(name):

@@ -41,6 +41,11 @@ def main():
     if config['device'] == 'cuda':
         libraries['cudnn'] = str(torch.backends.cudnn.version())
     result['libraries'] = libraries
+    for stream in (sys.stdout, sys.stderr):  # os._exit below skips the flush; keep what the program printed
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - the candidate may have replaced or closed them
+            pass
     send({'t': 'result', 'result': result})
     channel.close()
     os._exit(0)  # skip atexit hooks and finalizers the candidate may have registered
