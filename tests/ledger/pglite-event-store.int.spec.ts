@@ -71,5 +71,10 @@ describe('embedded store directory lock', () => {
     const reopened = await openSqlEventStore(dir);
     assert.equal(await reopened.head(), 1);
     await reopened.close();
+    // Nor does one whose pid now belongs to another (live) process: the recorded start time differs.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, hostname: require('node:os').hostname(), since: 'then', startTicks: '1' }));
+    const recycled = await openSqlEventStore(dir);
+    assert.equal(await recycled.head(), 1);
+    await recycled.close();
   });
 });

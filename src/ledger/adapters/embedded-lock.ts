@@ -14,6 +14,8 @@ interface LockOwner {
   readonly pid: number;
   readonly hostname: string;
   readonly since: string;
+  /** Kernel start time of the owner (Linux /proc), so a recycled pid is not mistaken for the owner. */
+  readonly startTicks?: string | null;
 }
 
 /**
@@ -25,7 +27,7 @@ export function acquireDirectoryLock(directory: string): DirectoryLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      const owner: LockOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+      const owner: LockOwner = { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), startTicks: processStartTicks(process.pid) };
       writeSync(fd, JSON.stringify(owner) + '\n');
       closeSync(fd);
       let released = false;
@@ -57,7 +59,9 @@ export function acquireDirectoryLock(directory: string): DirectoryLock {
 function readOwner(path: string): LockOwner | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, hostname: String(parsed.hostname), since: String(parsed.since) } : null;
+    return typeof parsed.pid === 'number'
+      ? { pid: parsed.pid, hostname: String(parsed.hostname), since: String(parsed.since), startTicks: parsed.startTicks ?? null }
+      : null;
   } catch {
     return null;
   }
@@ -68,8 +72,22 @@ function isAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
   try {
     process.kill(owner.pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // The pid exists; it is the owner only if it started when the owner did (pids are recycled, e.g. in containers).
+  const now = processStartTicks(owner.pid);
+  return !owner.startTicks || !now || now === owner.startTicks;
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); null where /proc is unavailable. */
+function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after it start behind the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
   }
 }
