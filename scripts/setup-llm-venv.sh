@@ -10,12 +10,12 @@ PINS=(
   "tokenizers==0.19.1"
   "safetensors==0.4.3"
   "huggingface-hub==0.23.4"
-  psutil pyyaml
+  psutil pyyaml "jinja2>=3.1"
 )
 # peft and accelerate declare torch as a dependency; pip does not count Debian's 1.13.0a0 build as satisfying it
 # and would pull a 2 GB CUDA wheel. Their other dependencies are in PINS, so they go in with --no-deps.
 NO_DEPS=("peft==0.10.0" "accelerate==0.29.3")
-if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import torch, transformers, peft, tokenizers; assert torch.__version__.startswith("1.13")' 2>/dev/null; then
+if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import torch, transformers, peft, tokenizers; import jinja2; assert torch.__version__.startswith("1.13")' 2>/dev/null; then
   echo "llm venv ready: $VENV" >&2
   exit 0
 fi

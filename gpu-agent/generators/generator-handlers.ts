@@ -3,7 +3,7 @@ import type { CandidateCommand } from '../../domain/candidate/candidate.commands
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import {
-  candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds, type CandidateEvent, type CandidateGenerated, type LedgerEventType,
+  candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds, type CandidateEvent, type CandidateGenerated, type ExperimentRegistered, type LedgerEventType,
 } from '../../domain/experiment/events';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import type { NewEvent } from '../../domain/shared/event-envelope';
@@ -36,9 +36,9 @@ export function registerGeneratorHandlers(registry: JobHandlerRegistry, options:
   registry.register('fine-tune', createFineTuneHandler(options));
 }
 
-async function openFor(options: GeneratorHandlerOptions, spec: string, version: string): Promise<Generator> {
+async function openFor(options: GeneratorHandlerOptions, spec: string, version: string, experiment: { dataset?: string; parameterBudget?: number } = {}): Promise<Generator> {
   const open = options.open ?? createGenerator;
-  const generator = await open(spec, { artifactDir: options.artifactDir, version, python: options.python, device: options.device });
+  const generator = await open(spec, { artifactDir: options.artifactDir, version, python: options.python, device: options.device, ...experiment });
   if (generator.ref.version !== version) {
     throw new LedgerError('INTEGRITY', `generator ${spec} loaded version ${generator.ref.version}, the job names ${version}`,
       'The artifact directory does not hold the version this experiment recorded; point the agent at the right one.');
@@ -62,7 +62,7 @@ export function createGenerateHandler(options: GeneratorHandlerOptions): (job: G
       if ((await options.store.readStream(stream, { from: 0, to: 0 })).length === 0) missing.push(index);
     }
     if (missing.length === 0) return;
-    const generator = await openFor(options, job.generatorSpec, job.generator.version);
+    const generator = await openFor(options, job.generatorSpec, job.generator.version, { dataset: job.dataset, parameterBudget: job.parameterBudget });
     try {
       const corpus = job.delta ? await readCorpus(options.store, job.experimentId) : [];
       const programs = await generator.generate(job.count, job.seed, { dataset: job.dataset, parameterBudget: job.parameterBudget, delta: job.delta, corpus });
@@ -133,7 +133,8 @@ export function createFineTuneHandler(options: GeneratorHandlerOptions): (job: F
       throw new LedgerError('INTEGRITY', `fine-tune job ${job.jobId}: the ledger's corpus does not match version ${job.corpusVersion} / hash ${job.corpusHash.slice(0, 12)}…`,
         'The fine-tune request and the corpus disagree; verify the store (nas-ledger events verify).');
     }
-    const generator = await openFor(options, job.generatorSpec, job.from.version);
+    const config = (recorded.find((e) => e.type === 'ExperimentRegistered')?.data as ExperimentRegistered['data'] | undefined)?.config;
+    const generator = await openFor(options, job.generatorSpec, job.from.version, { dataset: config?.dataset, parameterBudget: config?.parameterBudget });
     try {
       const result = await generator.fineTune(job.corpusVersion, corpus);
       const outcome = await executeOnStream(options.store, stream, experimentDecider, {

@@ -2,6 +2,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { ArtifactStore } from './artifact-store';
 import type { Generator } from './generator.port';
 import { GrammarGenerator } from './grammar.generator';
+import { LocalLlmGenerator } from './llm.generator';
 
 export interface CreateGeneratorOptions {
   /** Where versions live (`artifactDirFor(store)`). */
@@ -12,14 +13,23 @@ export interface CreateGeneratorOptions {
   readonly python?: string;
   /** Device for the local LLM: cpu | cuda | auto. */
   readonly device?: string;
+  /** The experiment's dataset and budget: the prompt context of LLM fine-tuning pairs. */
+  readonly dataset?: string;
+  readonly parameterBudget?: number;
 }
 
 /** `grammar` | `llm:<local model path>` | `openai:<base url>[#model]` | `sim`. */
 export async function createGenerator(spec: string, options: CreateGeneratorOptions): Promise<Generator> {
   const artifacts = new ArtifactStore(options.artifactDir);
   if (spec === 'grammar') return GrammarGenerator.open({ artifacts, version: options.version });
-  if (spec.startsWith('llm:') || spec.startsWith('openai:')) {
-    throw new LedgerError('UNSUPPORTED', `generator ${spec.split(':')[0]} is not built yet`, 'Use the grammar generator for now.');
+  if (spec.startsWith('llm:')) {
+    return LocalLlmGenerator.open({
+      modelPath: spec.slice('llm:'.length), artifacts, version: options.version, python: options.python, device: options.device,
+      dataset: options.dataset, parameterBudget: options.parameterBudget,
+    });
+  }
+  if (spec.startsWith('openai:')) {
+    throw new LedgerError('UNSUPPORTED', 'the OpenAI-compatible generator is not built yet', 'Use grammar or llm:<path>.');
   }
   if (spec === 'sim') {
     throw new LedgerError('UNSUPPORTED', 'the sim generator is not a standalone generator: it runs as an agent job handler inside the loop',
