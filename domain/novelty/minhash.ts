@@ -1,5 +1,6 @@
 import { LedgerError } from '../shared/ledger-error';
 import { seededWords } from './hashing';
+import { createSimdKernel, type SimdKernel } from './minhash-simd';
 
 /** Value of every slot of the empty set's signature (no shingle ever produced a smaller one). */
 export const EMPTY_SLOT = 0xffffffff;
@@ -14,8 +15,10 @@ export const EMPTY_SLOT = 0xffffffff;
 export class MinHasher {
   readonly a: Uint32Array;
   readonly b: Uint32Array;
+  /** The WebAssembly SIMD kernel (identical results, about 3x faster), or null: the scalar loop. */
+  private readonly kernel: SimdKernel | null;
 
-  constructor(readonly permutations: number, readonly seed: number) {
+  constructor(readonly permutations: number, readonly seed: number, options: { readonly simd?: boolean } = {}) {
     if (!Number.isInteger(permutations) || permutations < 1 || permutations > 4096) {
       throw new LedgerError('BAD_INPUT', `novelty.permutations must be an integer in 1..4096, got ${permutations}`,
         'Set novelty.permutations in the experiment config (the paper uses 256).');
@@ -27,10 +30,22 @@ export class MinHasher {
       this.a[k] = (words[2 * k]! | 1) >>> 0;
       this.b[k] = words[2 * k + 1]!;
     }
+    this.kernel = options.simd === false ? null : createSimdKernel(this.a, this.b);
+  }
+
+  /** Whether signatures come from the SIMD kernel (for the benchmark's report). */
+  get simd(): boolean {
+    return this.kernel !== null;
   }
 
   /** The signature of a set of shingle hashes (duplicates are harmless); the empty set gives all EMPTY_SLOT. */
   sign(shingleHashes: Uint32Array, out: Uint32Array = new Uint32Array(this.permutations)): Uint32Array {
+    if (this.kernel) return this.kernel.sign(shingleHashes, out);
+    return this.signScalar(shingleHashes, out);
+  }
+
+  /** The reference implementation in plain TypeScript. */
+  signScalar(shingleHashes: Uint32Array, out: Uint32Array = new Uint32Array(this.permutations)): Uint32Array {
     const { a, b, permutations } = this;
     const m = shingleHashes.length;
     const h = shingleHashes;

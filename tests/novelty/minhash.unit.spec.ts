@@ -32,6 +32,24 @@ describe('shingles and exact Jaccard', () => {
 });
 
 describe('MinHash', () => {
+  it('computes min_j (a_k * h_j + b_k) mod 2^32 for every permutation, in the SIMD kernel and the scalar loop alike', () => {
+    const next = rng(3);
+    for (const [permutations, size] of [[256, 0], [256, 1], [256, 9], [256, 700], [260, 333], [16, 50]] as const) {
+      const hasher = new MinHasher(permutations, 9);
+      const h = new Uint32Array(size).map(() => Math.floor(next() * 2 ** 32));
+      const expected = new Uint32Array(permutations);
+      for (let k = 0; k < permutations; k++) {
+        let min = EMPTY_SLOT;
+        for (const x of h) min = Math.min(min, (Math.imul(hasher.a[k]!, x) + hasher.b[k]!) >>> 0);
+        expected[k] = min;
+      }
+      assert.deepEqual(hasher.signScalar(h), expected, `scalar, ${permutations} permutations, ${size} shingles`);
+      assert.deepEqual(hasher.sign(h), expected, `sign(), ${permutations} permutations, ${size} shingles`);
+      assert.deepEqual(new MinHasher(permutations, 9, { simd: false }).sign(h), expected);
+    }
+    assert.equal(new MinHasher(256, 1).simd, true, 'node 20 runs WebAssembly SIMD; the fast path must be active');
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const hashes = hashShingles(hashTokens(randomTokens(rng(1), 300)), 10);
     const s1 = new MinHasher(256, 1).sign(hashes);
