@@ -3,6 +3,7 @@ import { ArtifactStore } from './artifact-store';
 import type { Generator } from './generator.port';
 import { GrammarGenerator } from './grammar.generator';
 import { LocalLlmGenerator } from './llm.generator';
+import { OpenAiGenerator } from './openai.generator';
 
 export interface CreateGeneratorOptions {
   /** Where versions live (`artifactDirFor(store)`). */
@@ -29,7 +30,7 @@ export async function createGenerator(spec: string, options: CreateGeneratorOpti
     });
   }
   if (spec.startsWith('openai:')) {
-    throw new LedgerError('UNSUPPORTED', 'the OpenAI-compatible generator is not built yet', 'Use grammar or llm:<path>.');
+    return OpenAiGenerator.open({ spec, artifacts, version: options.version, dataset: options.dataset, parameterBudget: options.parameterBudget });
   }
   if (spec === 'sim') {
     throw new LedgerError('UNSUPPORTED', 'the sim generator is not a standalone generator: it runs as an agent job handler inside the loop',
