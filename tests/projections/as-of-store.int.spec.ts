@@ -11,6 +11,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { EventStore } from '../../src/ledger/event-store.port';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { ProjectionRunner } from '../../src/queries/projection-runner';
+import { SnapshotMaintainer } from '../../src/queries/snapshot-maintainer';
 import { QueriesModule } from '../../src/queries/queries.module';
 import { GetCycleStatsQuery } from '../../src/queries/get-cycle-stats/get-cycle-stats.query';
 import { GetProvenanceQuery } from '../../src/queries/get-provenance/get-provenance.query';
@@ -20,6 +21,7 @@ import { ListCandidatesQuery } from '../../src/queries/list-candidates/list-cand
 import { cycleStatisticsProjection } from '../../projections/cycle-statistics/evolve';
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { candidatesProjection } from '../../projections/candidates/evolve';
+import { lineageProjection } from '../../projections/lineage/evolve';
 import { foldEvents, projectionVersion } from '../../projections/shared/projection';
 import type { AsOf } from '../../projections/shared/as-of';
 import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
@@ -144,6 +146,23 @@ describe('snapshots', () => {
     const rebuilt = await new ProjectionRunner(store).viewAt(bumped, head);
     assert.equal(rebuilt.snapshotPosition, null);
     assert.deepEqual(cycleStatsRows(rebuilt.view, EXP), cycleStatsRows((await cold.viewAt(cycleStatisticsProjection, head)).view, EXP));
+  });
+});
+
+describe('the snapshot maintainer', () => {
+  it('following the store, leaves a snapshot of every read model at each cycle end', async () => {
+    const maintainer = new SnapshotMaintainer(store);
+    const subscription = maintainer.start();
+    await subscription.caughtUp;
+    await maintainer.stop();
+    for (const projection of [candidatesProjection, lineageProjection]) {
+      const end = cycleEnd(3).globalPosition;
+      const snapshot = await store.loadSnapshot(projection.name, projectionVersion(projection), end);
+      assert.equal(snapshot?.position, end, projection.name);
+    }
+    const at = await new ProjectionRunner(store).viewAsOf(lineageProjection, { kind: 'cycle', cycle: 3 }, EXP);
+    assert.equal(at.eventsFolded, 0);
+    assert.deepEqual(at.view, (await cold.viewAsOf(lineageProjection, { kind: 'cycle', cycle: 3 }, EXP)).view);
   });
 });
 
