@@ -6,6 +6,8 @@ import type { OpenBusOptions } from './open-agent-bus';
 
 export const JOBS_TOPIC = 'nas-ledger.agent-jobs';
 const PARTITIONS = 8;
+/** Deliveries of one message before it is committed past (it must not block its partition forever). */
+const MAX_DELIVERIES = 3;
 
 /** The message key: a candidate's jobs stay on one partition, as do a cycle's generate and fine-tune jobs. */
 export function jobKey(job: AgentJob): string {
@@ -76,6 +78,7 @@ export class KafkaBus implements AgentBus {
     await consumer.connect();
     await consumer.subscribe({ topic: JOBS_TOPIC, fromBeginning: true });
     this.consumers.add(consumer);
+    const failures = new Map<string, number>();
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: Math.max(1, options.concurrency ?? 1),
@@ -83,12 +86,22 @@ export class KafkaBus implements AgentBus {
         const job = parseJob(message.value);
         if (job) {
           const beat = setInterval(() => { heartbeat().catch(() => undefined); }, 1000);
+          const at = `${partition}@${message.offset}`;
           try {
             await handler(job);
+            failures.delete(at);
           } catch (error) {
-            // Not committed: back off, then let kafkajs redeliver from this offset.
-            await new Promise((r) => setTimeout(r, 500));
-            throw error;
+            const n = (failures.get(at) ?? 0) + 1;
+            failures.set(at, n);
+            if (n < MAX_DELIVERIES) {
+              // Not committed: back off, then let kafkajs redeliver from this offset.
+              await new Promise((r) => setTimeout(r, 250 * n));
+              throw error;
+            }
+            // A job that keeps failing must not block its partition: commit past it. Its failures are in the
+            // ledger (JobFailed); the orchestrator re-publishes it or gives the candidate up.
+            failures.delete(at);
+            process.stderr.write(`kafka bus: giving up ${job.jobId} after ${n} deliveries: ${error instanceof Error ? error.message : String(error)}\n`);
           } finally {
             clearInterval(beat);
           }
