@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NOVELTY } from '../domain/experiment/config';
 import { SignatureSet } from '../domain/novelty/lsh-index';
@@ -65,19 +65,32 @@ function runSize(n: number): Row {
   const corpusSigs: Uint32Array[] = [];
   const querySigs: Uint32Array[] = [];
   const queryParents: (number | null)[] = [];
-  for (let i = 0; i < n + q; i++) {
-    const item = i < n ? program(i) : query(i - n, n);
-    sourceBytes += Buffer.byteLength(item.source);
+  // Chunks of 1000 programs: wall time (hrtime) and CPU time (process.cpuUsage) around lexing and signing, so a
+  // loaded machine (other processes on the same cores) shows up as wall >> CPU instead of skewing the ratios.
+  let lexCpu = 0;
+  let signCpu = 0;
+  const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  for (let start = 0; start < n + q; start += 1000) {
+    const items = [];
+    for (let i = start; i < Math.min(n + q, start + 1000); i++) items.push(i < n ? program(i) : query(i - n, n));
+    for (const item of items) sourceBytes += Buffer.byteLength(item.source);
     let t = process.hrtime.bigint();
-    const texts = signer.tokenTexts(item.source);
+    let c = cpuNow();
+    const allTexts = items.map((item) => signer.tokenTexts(item.source));
     lexSeconds += Number(process.hrtime.bigint() - t) / 1e9;
-    tokenTotal += texts.length;
+    lexCpu += cpuNow() - c;
     t = process.hrtime.bigint();
-    const sig = signer.signTexts(texts);
+    c = cpuNow();
+    const sigs = allTexts.map((texts) => signer.signTexts(texts));
     signSeconds += Number(process.hrtime.bigint() - t) / 1e9;
-    if (i < n) corpusSigs.push(sig);
-    else { querySigs.push(sig); queryParents.push(item.parent); }
-    writeSync(fd, JSON.stringify(texts) + '\n');
+    signCpu += cpuNow() - c;
+    items.forEach((item, k) => {
+      const i = start + k;
+      tokenTotal += allTexts[k]!.length;
+      if (i < n) corpusSigs.push(sigs[k]!);
+      else { querySigs.push(sigs[k]!); queryParents.push(item.parent); }
+      writeSync(fd, JSON.stringify(allTexts[k]) + '\n');
+    });
   }
   closeSync(fd);
 
@@ -86,12 +99,14 @@ function runSize(n: number): Row {
   const heapBefore = process.memoryUsage();
   const set = new SignatureSet(params.permutations, bands, rows, 0);
   let t = process.hrtime.bigint();
+  const insertCpuStart = cpuNow();
   for (let i = 0; i < n; i++) set.add(String(i), corpusSigs[i]!);
   const insertSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const insertCpu = cpuNow() - insertCpuStart;
   corpusSigs.length = 0; // the index holds its own packed copy
   global.gc?.();
   const heapAfter = process.memoryUsage();
-  const indexMb = mb(heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers);
+  const indexMb = Math.max(0, mb(heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers));
 
   // 3. Queries: LSH retrieve + verify (estimated J > tau), one at a time, after a full GC (as the Python side has no
   //    pending garbage either).
@@ -125,7 +140,7 @@ function runSize(n: number): Row {
   if (ds.status !== 0) throw new Error(`datasketch run failed: ${ds.stderr}`);
   const d = JSON.parse(ds.stdout) as {
     version: string; bands: number; rows: number; signatures: number; signatureSeconds: number; updateBatchSeconds: number;
-    insertSeconds: number; queryP50Ms: number; queryP99Ms: number; peakRssMb: number; indexRssMb: number;
+    insertSeconds: number; signatureCpuSeconds: number; insertCpuSeconds: number; queryP50Ms: number; queryP99Ms: number; peakRssMb: number; indexRssMb: number;
     nearDuplicates: number[][]; pairEstimates: number[];
   };
 
@@ -147,13 +162,16 @@ function runSize(n: number): Row {
     return got;
   };
   let both = 0; let either = 0; let oursRight = 0; let dsRight = 0;
+  let disagreeMin = Infinity; let disagreeMax = -Infinity;
   near.forEach((mine, qi) => {
     const a = new Set(mine);
     const b = new Set(d.nearDuplicates[qi]);
     for (const j of new Set([...a, ...b])) {
       either++;
       if (a.has(j) && b.has(j)) both++;
-      const truth = exactJaccard(shinglesOf(qi, true), shinglesOf(j, false)) > params.nearDuplicateTau;
+      const exactJ = exactJaccard(shinglesOf(qi, true), shinglesOf(j, false));
+      const truth = exactJ > params.nearDuplicateTau;
+      if (a.has(j) !== b.has(j)) { disagreeMin = Math.min(disagreeMin, exactJ); disagreeMax = Math.max(disagreeMax, exactJ); }
       if (a.has(j) === truth) oursRight++;
       if (b.has(j) === truth) dsRight++;
     }
@@ -167,7 +185,11 @@ function runSize(n: number): Row {
     lexMBps: +(mb(sourceBytes) / lexSeconds).toFixed(1), lexProgramsPerS: Math.round((n + q) / lexSeconds),
     sigsPerS: Math.round(oursSigsPerS), dsSigsPerS: Math.round(dsSigsPerS), dsUpdateBatchOnlyPerS: Math.round(d.signatures / d.updateBatchSeconds),
     sigRatio: +(oursSigsPerS / dsSigsPerS).toFixed(1), sigRatioVsUpdateBatchOnly: +(oursSigsPerS / (d.signatures / d.updateBatchSeconds)).toFixed(1),
+    sigsPerCpuS: Math.round((n + q) / signCpu), dsSigsPerCpuS: Math.round(d.signatures / d.signatureCpuSeconds),
+    sigRatioCpu: +(((n + q) / signCpu) / (d.signatures / d.signatureCpuSeconds)).toFixed(1),
+    lexCpuMBps: +(mb(sourceBytes) / lexCpu).toFixed(1),
     insertPerS: Math.round(n / insertSeconds), dsInsertPerS: Math.round(n / d.insertSeconds), insertRatio: +((n / insertSeconds) / (n / d.insertSeconds)).toFixed(1),
+    insertPerCpuS: Math.round(n / insertCpu), dsInsertPerCpuS: Math.round(n / d.insertCpuSeconds), insertRatioCpu: +((n / insertCpu) / (n / d.insertCpuSeconds)).toFixed(1),
     p50Ms: +percentile(latencies, 50).toFixed(4), p99Ms: +percentile(latencies, 99).toFixed(4),
     dsP50Ms: +d.queryP50Ms.toFixed(4), dsP99Ms: +d.queryP99Ms.toFixed(4), p99Ratio: +(d.queryP99Ms / percentile(latencies, 99)).toFixed(1),
     pairs: pairs.length,
@@ -178,6 +200,7 @@ function runSize(n: number): Row {
     decisionAgreementAllPairs: +(1 - disagreements / allPairs).toFixed(6),
     flaggedPairsEither: either, flaggedAgreeingWithExactOurs: +(oursRight / Math.max(1, either)).toFixed(4),
     flaggedAgreeingWithExactDs: +(dsRight / Math.max(1, either)).toFixed(4),
+    disagreementsExactJRange: disagreeMin <= disagreeMax ? `${disagreeMin.toFixed(3)}..${disagreeMax.toFixed(3)}` : 'none',
     indexMb: +indexMb.toFixed(1), nodeMaxRssMb: Math.round(tsMaxRss),
     dsIndexRssMb: +d.indexRssMb.toFixed(1), dsMaxRssMb: Math.round(d.peakRssMb),
     simd: signer.hasher.simd ? 'wasm-simd' : 'scalar', dsVersion: d.version, bandsRows: `${bands}x${rows} (datasketch ${d.bands}x${d.rows})`,
@@ -187,11 +210,11 @@ function runSize(n: number): Row {
 function main(): void {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   ensureVenv();
-  const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${require('node:os').loadavg().map((x: number) => x.toFixed(1)).join('/')}`;
+  const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(1)).join('/')}`;
   err(`machine: ${machine}`);
   const rowsOut: Row[] = [];
   for (const n of sizes.length ? sizes : [1000, 10_000, 100_000]) {
-    const row = runSize(n);
+    const row = { ...runSize(n), loadAvg1m: +(loadavg()[0] ?? 0).toFixed(1) };
     rowsOut.push(row);
     process.stdout.write(JSON.stringify(row) + '\n');
   }
