@@ -94,7 +94,11 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
       experimentId = options.experimentId ?? newExperimentId(config);
       await registerExperiment(store, experimentId, config);
     }
-    bus = await openAgentBus(options.busUrl ?? config.bus);
+    const busUrl = options.busUrl ?? config.bus;
+    if ((options.localAgents ?? 1) === 0 && (busUrl === 'inproc' || busUrl === '')) {
+      throw new LedgerError('BAD_INPUT', 'the in-process bus needs agents in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
+    }
+    bus = await openAgentBus(busUrl);
     for (let i = 0; i < (options.localAgents ?? 1); i++) {
       const agent = await startLocalAgent(store, bus, {
         concurrency: options.agentConcurrency, leaseMs: options.leaseMs, realHandler: options.realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,

@@ -9,6 +9,7 @@ interface RunFlags {
   config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
+  id?: string; leaseMs?: number;
 }
 
 export function overridesFrom(flags: RunFlags): ConfigOverrides {
@@ -56,7 +57,8 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
   try {
     const realHandler = await loadRealHandler();
     const result = await runLoop({
-      ...options, signal, realHandler: realHandler ?? undefined, log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
+      ...options, signal, realHandler: realHandler ?? undefined,
+      simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined, log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
       onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
     });
     reporter.finish();
@@ -89,12 +91,14 @@ export function register(program: Command): void {
     .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
     .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
     .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)')
+    .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (flags: RunFlags) => {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
         `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${config.store}, bus ${config.bus}`);
-      await runWith({ config, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1) }, flags);
+      await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1), leaseMs: flags.leaseMs }, flags);
     });
 
   program.command('resume <experiment>')
@@ -103,8 +107,9 @@ export function register(program: Command): void {
     .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)')
     .option('--agents <n>', 'agents in this process', intOption('--agents', 0))
     .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--lease-ms <ms>', 'job claim lease', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (experimentId: string, flags: RunFlags) => {
-      await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency }, flags);
+      await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency, leaseMs: flags.leaseMs }, flags);
     });
 }
