@@ -124,8 +124,8 @@ export function tokenizePython(input: string): PyToken[] {
       lineHasTokens = false;
     }
     const c = src.charCodeAt(pos);
+    if (c === 32 || c === 9 || c === 12) { pos++; continue; }
     const ch = src[pos]!;
-    if (ch === ' ' || ch === '\t' || ch === '\f') { pos++; continue; }
     if (ch === '#') {
       while (pos < n && src[pos] !== '\n') pos++;
       continue;
@@ -183,12 +183,17 @@ export function tokenizePython(input: string): PyToken[] {
       pos = lexString(pos, pos);
       continue;
     }
-    const three = src.slice(pos, pos + 3);
-    const two = src.slice(pos, pos + 2);
-    let op: string | null = null;
-    if (OPERATORS_3.has(three)) op = three;
-    else if (OPERATORS_2.has(two)) op = two;
-    else if (OPERATORS_1.has(ch)) op = ch;
+    let op: string | null = OPERATORS_1.has(ch) || ch === '!' ? ch : null;
+    const next = src.charCodeAt(pos + 1);
+    // Only '=', '>', '<', '*', '/', '.' can extend an operator; test the longer forms just then (no substrings
+    // for the common single-character case).
+    if (next === 61 || next === 62 || next === 60 || next === 42 || next === 47 || next === 46) {
+      const two = src.slice(pos, pos + 2);
+      const three = src.slice(pos, pos + 3);
+      if (OPERATORS_3.has(three)) op = three;
+      else if (OPERATORS_2.has(two)) op = two;
+    }
+    if (op === '!') op = null;
     if (op === null) throw new LexError(`unexpected character ${JSON.stringify(ch)}`, line, pos - lineStart);
     if (op === '(' || op === '[' || op === '{') brackets.push(op);
     else if (op in CLOSING) {
