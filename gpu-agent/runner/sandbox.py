@@ -66,7 +66,22 @@ class Capture(threading.Thread):
         return self.kept.decode('utf-8', 'replace')
 
 
-def _hidden_paths():
+def _reachable_by_sandbox(path, sandbox_uid):
+    """Whether the sandboxed uid could walk to path at all. A directory it cannot reach is hidden already, and
+    bwrap (running as that uid) could not mount over it either."""
+    if sandbox_uid is None:
+        return os.access(path, os.X_OK)
+    current = path
+    while True:
+        if not os.stat(current).st_mode & 0o001:  # the sandbox uid is 'other' to every directory here
+            return False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return True
+        current = parent
+
+
+def _hidden_paths(sandbox_uid=None):
     """Directories a candidate must never see: $HOME, the ledger's data directory, extra ones from the agent."""
     paths = [os.path.expanduser('~'), os.path.join(os.getcwd(), '.nas-ledger')]
     store = os.environ.get('NAS_LEDGER_STORE', '')
@@ -76,19 +91,28 @@ def _hidden_paths():
     seen = []
     for p in paths:
         p = os.path.realpath(p)
-        if os.path.isdir(p) and p != '/' and p not in seen:
+        if os.path.isdir(p) and p != '/' and p not in seen and _reachable_by_sandbox(p, sandbox_uid):
             seen.append(p)
     return seen
 
 
 class Sandbox:
-    def __init__(self, mode=None):
+    def __init__(self, mode=None, prewarm=None):
         wanted = mode or os.environ.get('NAS_LEDGER_SANDBOX', 'auto')
         if wanted not in ('auto', 'bwrap', 'rlimits-only'):
             raise ValueError(f'NAS_LEDGER_SANDBOX must be auto, bwrap or rlimits-only, not {wanted!r}')
         self.uid = 100000 + os.getpid() % 50000 if os.geteuid() == 0 else None  # a uid no other runner shares
         _libc()  # loaded here: the pre-exec hook runs after fork, where loading a library is not safe
         self.tmp = None
+        self.warm = None
+        # NAS_LEDGER_PREWARM=0 turns off pre-starting the next job's child (it holds ~300 MB while it waits)
+        self.prewarm = prewarm if prewarm is not None else os.environ.get('NAS_LEDGER_PREWARM', '1') != '0'
+        # the decoded-dataset cache is bound read-only into every sandbox (it may sit under a hidden directory)
+        import datasets
+        self.cache_root = datasets.default_cache_root()
+        os.makedirs(self.cache_root, mode=0o755, exist_ok=True)
+        if os.stat(self.cache_root).st_uid == os.geteuid():
+            os.chmod(self.cache_root, 0o755)  # the sandboxed uid must reach it to bind it
         self.mode, self.why = 'rlimits-only', 'requested'
         if wanted != 'rlimits-only':
             works, why = self._bwrap_works()
@@ -105,9 +129,9 @@ class Sandbox:
     def _bwrap_args(self, device, prepared_dir=None):
         args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
                 '--size', str(TMP_MB * 1024 * 1024), '--tmpfs', '/tmp']
-        for path in _hidden_paths():
+        for path in _hidden_paths(self.uid):
             args += ['--tmpfs', path]
-        # what the child needs from a hidden directory comes back read-only: its own code and the decoded dataset
+        # what the child needs from a hidden directory comes back read-only: its own code and the decoded datasets
         for path in (RUNNER_DIR, prepared_dir):
             if path:
                 args += ['--ro-bind', path, path]
@@ -182,16 +206,18 @@ class Sandbox:
         return True, None
 
     # --- one job ------------------------------------------------------------------------------------------
-    def run_job(self, job, code, config, prepared_dir=None):
-        """Runs job in a fresh sandboxed child; returns the child's result plus sandbox and output facts."""
-        started = time.perf_counter()
+    def _key(self, config):
+        return (config['device'], config['memoryMb'], float(config['timeoutS']), config['threads'])
+
+    def _spawn(self, config):
+        """Starts a sandboxed child; it imports torch and then waits for its job on the job pipe."""
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         command = [PYTHON, '-E', '-s', '-B', os.path.join(RUNNER_DIR, 'sandbox_child.py'), str(job_r), str(res_w)]
         if self.mode == 'bwrap':
-            command = self._bwrap_args(config['device'], prepared_dir) + command
+            command = self._bwrap_args(config['device'], self.cache_root) + command
         apply, notes = self._preexec(config)
         if self.mode != 'bwrap':
             notes = notes + [f'WEAK SANDBOX: bubblewrap unavailable ({self.why}); rlimits and uid only']
@@ -199,34 +225,74 @@ class Sandbox:
             proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w,
                                     pass_fds=(job_r, res_w), preexec_fn=apply, cwd='/tmp' if self.mode != 'bwrap'
                                     else '/', env=self._env(config), close_fds=True)
+        except BaseException:
+            for fd in (job_w, res_r, out_r, err_r):
+                os.close(fd)
+            raise
         finally:
             for fd in (job_r, res_w, out_w, err_w):
                 os.close(fd)
         captures = [Capture(out_r), Capture(err_r)]
         for c in captures:
             c.start()
-        outcome = None
-        try:
-            request = {'job': job, 'config': config, 'code': code, 'preparedDir': prepared_dir}
-            try:
-                os.write(job_w, json.dumps(request).encode())  # small: the code is capped at 256 kB
+        return {'proc': proc, 'job_w': job_w, 'res_r': res_r, 'captures': captures, 'notes': notes,
+                'key': self._key(config)}
+
+    def _discard(self, child):
+        for fd in (child['job_w'], child['res_r']):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._kill(child['proc'])
+
+    def _take_child(self, config):
+        """The pre-started child when its limits match this job's, else a fresh one."""
+        warm, self.warm = self.warm, None
+        if warm is not None:
+            if warm['key'] == self._key(config) and warm['proc'].poll() is None:
+                return warm
+            self._discard(warm)
+        return self._spawn(config)
+
+    def run_job(self, job, code, config, prepared_dir=None):
+        """Runs job in a fresh sandboxed child (one per job, never reused); returns the child's result plus sandbox
+        and output facts. With prewarm on, the next job's child starts as soon as this job is handed over, so its
+        sandbox start and torch import overlap this job instead of delaying the next."""
+        started = time.perf_counter()
+        child = self._take_child(config)
+        proc, res_r = child['proc'], child['res_r']
+        request = json.dumps({'job': job, 'config': config, 'code': code, 'preparedDir': prepared_dir}).encode()
+
+        def send_job(fd=child['job_w']):
+            try:  # in a thread: a child still importing torch must not block the runner's clock
+                view = memoryview(request)
+                while view:
+                    view = view[os.write(fd, view):]
             except OSError as e:
                 if e.errno != errno.EPIPE:
                     raise
-            os.close(job_w)
-            job_w = None
+            finally:
+                os.close(fd)
+        child['job_w'] = None
+        writer = threading.Thread(target=send_job, daemon=True)
+        writer.start()
+        if self.prewarm:  # the next job's child imports torch while this one runs
+            self.warm = self._spawn(config)
+        try:
             outcome = self._await(proc, res_r, float(config['timeoutS']))
         finally:
-            if job_w is not None:
-                os.close(job_w)
             os.close(res_r)
+            child['res_r'] = None
             self._kill(proc)
-        for c in captures:
+        writer.join(timeout=2)
+        for c in child['captures']:
             c.join(timeout=2)
-        stdout, stderr = captures
+        stdout, stderr = child['captures']
         outcome['timings'] = dict(outcome.get('timings') or {}, total=round(time.perf_counter() - started, 6))
         outcome['sandbox'] = self.mode
-        outcome['sandboxNotes'] = notes + (outcome.get('sandboxNotes') or [])
+        outcome['sandboxNotes'] = child['notes'] + (outcome.get('sandboxNotes') or [])
         outcome['output'] = {'stdout': stdout.text(), 'stderr': stderr.text()[-OUTPUT_CAP:],
                              'stdoutBytes': stdout.total, 'stderrBytes': stderr.total,
                              'truncated': stdout.total > OUTPUT_CAP or stderr.total > OUTPUT_CAP}
@@ -287,6 +353,9 @@ class Sandbox:
             proc.kill()
 
     def close(self):
+        if self.warm is not None:
+            self._discard(self.warm)
+            self.warm = None
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None

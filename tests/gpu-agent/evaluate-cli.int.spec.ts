@@ -68,4 +68,14 @@ describe('nas-ledger evaluate FILE.py', () => {
     assert.equal(run.status, 9, run.stderr);
     assert.match(run.stderr, /UNAVAILABLE: --device cuda was requested but torch sees no CUDA device/);
   });
+
+  it('nas-ledger agent --device cuda fails at start-up when there is no GPU, before taking any job', async (t) => {
+    const run = cli(['agent', '--bus', 'inproc', '--store', join(work.dir, 'agent-ledger'), '--device', 'cuda', '--workers', '1'], work.dir, env);
+    if (run.status === 0) {
+      t.skip('a CUDA device is present here; the no-GPU failure was not exercised');
+      return;
+    }
+    assert.equal(run.status, 9, run.stderr);
+    assert.match(run.stderr, /UNAVAILABLE: --device cuda was requested/);
+  });
 });
