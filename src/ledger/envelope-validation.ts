@@ -10,6 +10,9 @@ const MAX_TYPE_LENGTH = 200;
 export interface ValidEvent extends NewEvent {
   /** Serialized size, used for the size limit. */
   readonly bytes: number;
+  /** data and metadata as JSON text, reused for the INSERT so each is serialized once. */
+  readonly dataJson: string;
+  readonly metadataJson: string;
 }
 
 function bad(message: string, details?: Record<string, unknown>): LedgerError {
@@ -95,6 +98,8 @@ export function validateEvents(events: unknown): ValidEvent[] {
       data: data.value,
       metadata: metadata.value as NewEvent['metadata'],
       bytes,
+      dataJson: data.text,
+      metadataJson: metadata.text,
     };
   });
 }

@@ -33,20 +33,31 @@ export function rowToEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** data and metadata already serialized (by validation), so a batch is not serialized twice. */
+export interface PreSerialized {
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
 /** Rows for `jsonb_to_recordset`: one parameter carries a whole batch, so a batch is one INSERT on both drivers. */
-export function eventsToRecordset(events: readonly RecordedEvent[]): string {
-  return JSON.stringify(events.map((e) => ({
-    global_position: e.globalPosition,
-    stream_id: e.streamId,
-    stream_version: e.streamVersion,
-    event_id: e.eventId,
-    type: e.type,
-    schema_version: e.schemaVersion,
-    data: e.data,
-    metadata: e.metadata,
-    hash: e.hash,
-    prev_hash: e.prevHash,
-  })));
+export function eventsToRecordset(events: readonly RecordedEvent[], serialized?: readonly PreSerialized[]): string {
+  const rows = events.map((e, i) => {
+    const pre = serialized?.[i];
+    const head = JSON.stringify({
+      global_position: e.globalPosition,
+      stream_id: e.streamId,
+      stream_version: e.streamVersion,
+      event_id: e.eventId,
+      type: e.type,
+      schema_version: e.schemaVersion,
+      hash: e.hash,
+      prev_hash: e.prevHash,
+    });
+    const data = pre ? pre.dataJson : JSON.stringify(e.data);
+    const metadata = pre ? pre.metadataJson : JSON.stringify(e.metadata);
+    return `${head.slice(0, -1)},"data":${data},"metadata":${metadata}}`;
+  });
+  return `[${rows.join(',')}]`;
 }
 
 // jsonb_to_recordset turns a JSON null into SQL NULL; data may legitimately be JSON null.

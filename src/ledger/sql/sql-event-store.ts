@@ -108,7 +108,7 @@ export class SqlEventStore implements EventStore {
           prevHash = hash;
           return event;
         });
-        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(recorded)]);
+        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(recorded, valid)]);
         return {
           streamId,
           lastStreamVersion: current + valid.length,
