@@ -3,13 +3,14 @@
  *   single-event appends/s   one event per append() call (one transaction each)
  *   batched events/s         100 events per append() call, while filling the store
  *   readAll events/s         paging through the whole log with readAll({ after, limit })
- *   peak RSS                 of the benchmark process (for PostgreSQL the server's memory is not included)
+ *   peak RSS                 of the benchmark process (for PostgreSQL the server's memory is not included;
+ *                            for the embedded store, creating a new store (initdb) peaks once at ~900 MiB and is excluded)
  * Each adapter runs in its own child process so peak RSS is per adapter.
  * Sizes: BENCH_PG_EVENTS (default 1,000,000), BENCH_EMBEDDED_EVENTS (default 200,000).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ interface Figures {
   readonly readAllEventsPerSec: number;
   readonly readAllCount: number;
   readonly peakRssMiB: number;
+  /** 1-minute load average at the start and end: figures taken on a busy machine say so. */
+  readonly load: string;
 }
 
 function event(i: number): NewEvent {
@@ -49,6 +52,7 @@ function event(i: number): NewEvent {
 }
 
 async function runAdapter(adapter: 'postgres' | 'embedded', total: number, location: string): Promise<Figures> {
+  const loadBefore = loadavg()[0]!.toFixed(1);
   const store = await openSqlEventStore(location);
   const singleCount = adapter === 'postgres' ? 3000 : 2000;
   let t = performance.now();
@@ -79,6 +83,7 @@ async function runAdapter(adapter: 'postgres' | 'embedded', total: number, locat
   return {
     adapter, singleAppendsPerSec, singleCount, batchedEventsPerSec, batchedCount, readAllEventsPerSec, readAllCount,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    load: `${loadBefore} → ${loadavg()[0]!.toFixed(1)}`,
   };
 }
 
@@ -100,6 +105,11 @@ async function child(adapter: 'postgres' | 'embedded'): Promise<void> {
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'nas-ledger-bench-'));
     try {
+      // First-time creation runs PGlite's initdb, a one-off ~900 MiB peak; do it in another process so the
+      // figure below is the peak of a running store.
+      const create = `require(${JSON.stringify(join(__dirname, '../src/ledger/open-event-store.js'))})` +
+        `.openSqlEventStore(${JSON.stringify(dir)}).then((s) => s.close())`;
+      execFileSync(process.execPath, ['-e', create]);
       const figures = await runAdapter('embedded', Number(process.env.BENCH_EMBEDDED_EVENTS ?? 200_000), dir);
       process.stdout.write(JSON.stringify(figures) + '\n');
     } finally {
@@ -133,10 +143,10 @@ function main(): void {
     rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as Figures);
   }
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-  console.log('| adapter | single-event appends/s | batched events/s (100/batch) | readAll events/s | events read | peak RSS (MiB) |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| adapter | single-event appends/s | batched events/s (100/batch) | readAll events/s | events read | peak RSS (MiB) | load avg (1 min) |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const f of rows) {
-    console.log(`| ${f.adapter} | ${fmt(f.singleAppendsPerSec)} | ${fmt(f.batchedEventsPerSec)} | ${fmt(f.readAllEventsPerSec)} | ${fmt(f.readAllCount)} | ${fmt(f.peakRssMiB)} |`);
+    console.log(`| ${f.adapter} | ${fmt(f.singleAppendsPerSec)} | ${fmt(f.batchedEventsPerSec)} | ${fmt(f.readAllEventsPerSec)} | ${fmt(f.readAllCount)} | ${fmt(f.peakRssMiB)} | ${f.load} |`);
   }
 }
 
