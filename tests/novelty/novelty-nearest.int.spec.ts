@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG, configHash } from '../../domain/experiment/config';
 import { streamIds } from '../../domain/experiment/events';
 import { NoveltyIndex } from '../../domain/novelty/novelty-index';
 import { eventIdFor } from '../../domain/shared/ids';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import { nearestInExperiment } from '../../src/cli/commands/novelty.command';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { repoRoot } from '../../src/shared/repo-root';
 import { ORIGINAL } from './copies';
@@ -68,29 +70,31 @@ describe('nas-ledger novelty nearest (embedded store)', () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists the nearest corpus entries with their Jaccard, admitted entries included', () => {
+  it('prints the nearest corpus entries as JSON from the CLI, admitted entries included', () => {
     const r = cli(['novelty', 'nearest', file, '--experiment', E, '--store', store, '--json', '--limit', '3']);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { corpusSize: number; nearest: { entryId: string; jaccard: number; nearDuplicate: boolean; cycle: number | null }[] };
+    const out = JSON.parse(r.stdout) as { corpusSize: number; params: { permutations: number }; nearest: { entryId: string; jaccard: number; nearDuplicate: boolean; cycle: number | null }[] };
     assert.equal(out.corpusSize, 4);
+    assert.equal(out.params.permutations, 256);
     assert.equal(out.nearest.length, 3);
-    assert.deepEqual([out.nearest[0]!.entryId, out.nearest[0]!.cycle, out.nearest[0]!.nearDuplicate], ['arch-1', 1, true]);
-    assert.ok(out.nearest[0]!.jaccard > 0.9 && out.nearest[1]!.jaccard < 0.5);
+    assert.deepEqual([out.nearest[0]!.entryId, out.nearest[0]!.cycle, out.nearest[0]!.nearDuplicate, out.nearest[0]!.jaccard], ['arch-1', 1, true, 1]);
+    assert.ok(out.nearest[1]!.jaccard < 0.5);
   });
 
-  it('shows the corpus as of an earlier cycle', () => {
-    const r = cli(['novelty', 'nearest', file, '--experiment', E, '--store', store, '--json', '--as-of-cycle', '0']);
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { corpusSize: number; nearest: { entryId: string }[] };
-    assert.equal(out.corpusSize, 2);
-    assert.deepEqual(out.nearest.map((n) => n.entryId).sort(), ['seed:lenet', 'seed:vgg']);
-    const one = JSON.parse(cli(['novelty', 'nearest', file, '--experiment', E, '--store', store, '--json', '--as-of-cycle', '1']).stdout) as { corpusSize: number };
-    assert.equal(one.corpusSize, 3);
-  });
-
-  it('answers NOT_FOUND (exit 3) for an unknown experiment', () => {
-    const r = cli(['novelty', 'nearest', file, '--experiment', 'nope', '--store', store]);
-    assert.equal(r.status, 3, r.stderr);
-    assert.match(r.stderr, /not in the ledger/);
+  it('shows the corpus as of an earlier cycle, and refuses an unknown experiment', async () => {
+    const ledger = await openEventStore(store);
+    try {
+      const source = readFileSync(file, 'utf8');
+      const seedOnly = await nearestInExperiment(ledger, E, source, file, 10, 0);
+      assert.equal(seedOnly.corpusSize, 2);
+      assert.deepEqual(seedOnly.nearest.map((n) => n.entryId).sort(), ['seed:lenet', 'seed:vgg']);
+      const afterOne = await nearestInExperiment(ledger, E, source, file, 10, 1);
+      assert.deepEqual([afterOne.corpusSize, afterOne.nearest[0]!.entryId], [3, 'arch-1']);
+      const all = await nearestInExperiment(ledger, E, corpus('resnet.py'), 'resnet.py', 1);
+      assert.deepEqual([all.corpusSize, all.nearest[0]!.entryId, all.nearest[0]!.cycle], [4, 'arch-2', 2]);
+      await assert.rejects(nearestInExperiment(ledger, 'nope', source, file, 3), (e: unknown) => e instanceof LedgerError && e.code === 'NOT_FOUND');
+    } finally {
+      await ledger.close();
+    }
   });
 });

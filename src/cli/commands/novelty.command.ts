@@ -9,6 +9,7 @@ import { exactJaccard } from '../../../domain/novelty/shingles';
 import { structuralFingerprint, validateStructuralGraph } from '../../../domain/novelty/structural-fingerprint';
 import { TextSigner } from '../../../domain/novelty/text-signature';
 import { LedgerError } from '../../../domain/shared/ledger-error';
+import type { EventStore } from '../../ledger/event-store.port';
 import { iterateAll } from '../../ledger/iterate-all';
 import { openEventStore } from '../../ledger/open-event-store';
 import { repoRoot } from '../../shared/repo-root';
@@ -69,22 +70,18 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, options: { experiment: string; asOfCycle?: number; limit: number; store?: string; json?: boolean }) => {
       const source = readSource(file);
-      const corpus = await loadCorpus(options.experiment, options.asOfCycle, options.store);
-      const signer = corpus.index.signer;
-      const signature = signer.signTexts(lex(signer, source, file));
-      const nearest = corpus.index.nearestInCorpus(signature, options.limit).map((hit) => ({
-        entryId: hit.id,
-        name: corpus.names.get(hit.id)?.name ?? null,
-        candidateId: corpus.names.get(hit.id)?.candidateId ?? null,
-        cycle: corpus.names.get(hit.id)?.cycle ?? null,
-        jaccard: hit.jaccard,
-        nearDuplicate: hit.jaccard > corpus.index.params.nearDuplicateTau,
-      }));
-      for (const skipped of corpus.index.skippedSeeds) log(`warning: seed ${skipped.entryId} is not in the index: ${skipped.reason}`);
-      const result = { experimentId: options.experiment, asOfCycle: options.asOfCycle ?? null, corpusSize: corpus.index.corpusSize,
-        params: corpus.index.params, nearest };
+      const store = await openEventStore(options.store);
+      let result: NearestResult;
+      try {
+        result = await nearestInExperiment(store, options.experiment, source, file, options.limit, options.asOfCycle);
+      } finally {
+        await store.close();
+      }
+      const { nearest } = result;
+      for (const skipped of result.skippedSeeds) log(`warning: seed ${skipped.entryId} is not in the index: ${skipped.reason}`);
       if (options.json) {
-        printJson(result);
+        const { skippedSeeds: _skipped, ...json } = result;
+        printJson(json);
         return;
       }
       printLine(`${file} against the corpus of ${options.experiment}${options.asOfCycle === undefined ? '' : ` as of cycle ${options.asOfCycle}`} (${result.corpusSize} entries)`);
@@ -159,51 +156,73 @@ const EVENT_TYPES = ['ExperimentRegistered', 'CorpusSeeded', 'CycleStarted', 'Ca
 
 interface EntryInfo { readonly name: string; readonly candidateId: string | null; readonly cycle: number | null }
 
+export interface NearestResult {
+  readonly experimentId: string;
+  readonly asOfCycle: number | null;
+  readonly corpusSize: number;
+  readonly params: NoveltyParameters;
+  readonly nearest: { entryId: string; name: string | null; candidateId: string | null; cycle: number | null; jaccard: number; nearDuplicate: boolean }[];
+  readonly skippedSeeds: readonly { entryId: string; reason: string }[];
+}
+
+/** The `limit` corpus entries of an experiment nearest to `source`, signed with the experiment's novelty parameters. */
+export async function nearestInExperiment(store: EventStore, experimentId: string, source: string, file: string, limit: number,
+  asOfCycle?: number): Promise<NearestResult> {
+  const corpus = await loadCorpus(store, experimentId, asOfCycle);
+  const signer = corpus.index.signer;
+  const signature = signer.signTexts(lex(signer, source, file));
+  const nearest = corpus.index.nearestInCorpus(signature, limit).map((hit) => ({
+    entryId: hit.id,
+    name: corpus.names.get(hit.id)?.name ?? null,
+    candidateId: corpus.names.get(hit.id)?.candidateId ?? null,
+    cycle: corpus.names.get(hit.id)?.cycle ?? null,
+    jaccard: hit.jaccard,
+    nearDuplicate: hit.jaccard > corpus.index.params.nearDuplicateTau,
+  }));
+  return { experimentId, asOfCycle: asOfCycle ?? null, corpusSize: corpus.index.corpusSize, params: corpus.index.params, nearest,
+    skippedSeeds: corpus.index.skippedSeeds };
+}
+
 /** Folds an experiment's events into a NoveltyIndex, stopping after cycle `asOfCycle` when given. */
-async function loadCorpus(experimentId: string, asOfCycle: number | undefined, storeUrl: string | undefined):
+async function loadCorpus(store: EventStore, experimentId: string, asOfCycle: number | undefined):
   Promise<{ index: NoveltyIndex; names: Map<string, EntryInfo> }> {
-  const store = await openEventStore(storeUrl);
-  try {
-    let index: NoveltyIndex | null = null;
-    const names = new Map<string, EntryInfo>();
-    const codes = new Map<string, string>();
-    let lastCompleted: number | null = null;
-    for await (const event of iterateAll(store, { types: EVENT_TYPES })) {
-      const data = event.data as { experimentId?: string; cycle?: number; candidateId?: string };
-      if (data.experimentId !== experimentId) continue;
-      if (event.type === 'ExperimentRegistered') {
-        index = new NoveltyIndex((event.data as { config: { novelty: NoveltyParameters } }).config.novelty);
+  let index: NoveltyIndex | null = null;
+  const names = new Map<string, EntryInfo>();
+  const codes = new Map<string, string>();
+  let lastCompleted: number | null = null;
+  for await (const event of iterateAll(store, { types: EVENT_TYPES })) {
+    const data = event.data as { experimentId?: string; cycle?: number; candidateId?: string };
+    if (data.experimentId !== experimentId) continue;
+    if (event.type === 'ExperimentRegistered') {
+      index = new NoveltyIndex((event.data as { config: { novelty: NoveltyParameters } }).config.novelty);
+      continue;
+    }
+    if (!index) continue;
+    if (event.type === 'CycleCompleted') { lastCompleted = data.cycle ?? lastCompleted; continue; }
+    if (asOfCycle !== undefined && typeof data.cycle === 'number' && data.cycle > asOfCycle) continue;
+    if (event.type === 'CorpusSeeded') {
+      for (const entry of (event.data as { entries: { entryId: string; name: string }[] }).entries) {
+        names.set(entry.entryId, { name: entry.name, candidateId: null, cycle: null });
+      }
+    }
+    if (event.type === 'CandidateGenerated') { codes.set(data.candidateId!, (event.data as { code: string }).code); continue; }
+    if (event.type === 'CandidateAdmitted') {
+      const { architectureId } = event.data as { architectureId: string };
+      names.set(architectureId, { name: architectureId, candidateId: data.candidateId!, cycle: data.cycle ?? null });
+      // Admitted without a novelty assessment (the no-novelty ablation): sign its code here.
+      if (!index.hasPending(data.candidateId!)) {
+        const code = codes.get(data.candidateId!);
+        if (code !== undefined) index.addCorpusEntry(architectureId, index.signer.sign(code).signature);
         continue;
       }
-      if (!index) continue;
-      if (event.type === 'CycleCompleted') { lastCompleted = data.cycle ?? lastCompleted; continue; }
-      if (asOfCycle !== undefined && typeof data.cycle === 'number' && data.cycle > asOfCycle) continue;
-      if (event.type === 'CorpusSeeded') {
-        for (const entry of (event.data as { entries: { entryId: string; name: string }[] }).entries) {
-          names.set(entry.entryId, { name: entry.name, candidateId: null, cycle: null });
-        }
-      }
-      if (event.type === 'CandidateGenerated') { codes.set(data.candidateId!, (event.data as { code: string }).code); continue; }
-      if (event.type === 'CandidateAdmitted') {
-        const { architectureId } = event.data as { architectureId: string };
-        names.set(architectureId, { name: architectureId, candidateId: data.candidateId!, cycle: data.cycle ?? null });
-        // Admitted without a novelty assessment (the no-novelty ablation): sign its code here.
-        if (!index.hasPending(data.candidateId!)) {
-          const code = codes.get(data.candidateId!);
-          if (code !== undefined) index.addCorpusEntry(architectureId, index.signer.sign(code).signature);
-          continue;
-        }
-      }
-      index.apply(event);
     }
-    if (!index) {
-      throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in the ledger`, 'List experiments with `nas-ledger experiments list`.');
-    }
-    if (asOfCycle !== undefined && (lastCompleted === null || lastCompleted < asOfCycle) && asOfCycle > 0) {
-      log(`note: cycle ${asOfCycle} has not completed; the corpus includes what was admitted so far`);
-    }
-    return { index, names };
-  } finally {
-    await store.close();
+    index.apply(event);
   }
+  if (!index) {
+    throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in the ledger`, 'List experiments with `nas-ledger experiments list`.');
+  }
+  if (asOfCycle !== undefined && (lastCompleted === null || lastCompleted < asOfCycle) && asOfCycle > 0) {
+    log(`note: cycle ${asOfCycle} has not completed; the corpus includes what was admitted so far`);
+  }
+  return { index, names };
 }
