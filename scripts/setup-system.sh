@@ -12,6 +12,7 @@ PACKAGES=(
   python3-venv
   openjdk-17-jre-headless # the Kafka broker the loop's tests start (scripts/setup-kafka.sh)
   maven                 # fetches the Kafka jars from Maven Central once
+  chromium              # the dashboard's browser tests (playwright-core drives /usr/bin/chromium)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,7 @@ import { register as registerEvents } from './events.command';
 import { register as registerNovelty } from './novelty.command';
 import { register as registerEvaluate } from './evaluate.command';
 import { register as registerAgent } from './agent.command';
+import { register as registerServe } from './serve.command';
 import { register as registerGenerate } from './generate.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
@@ -17,5 +18,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRun, registerEvents, registerSimulate,
   registerNovelty,
   registerEvaluate, registerAgent,
+  registerServe,
   registerGenerate,
 ];

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import { intOption, log, printJson } from '../cli-context';
+import { openEventStore } from '../../ledger/open-event-store';
+import { startHttpServer } from '../../http/http-server';
+
+interface ServeFlags {
+  readonly store?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly json?: boolean;
+}
+
+export function register(program: Command): void {
+  program.command('serve')
+    .description('Serve the read-only JSON API (/api/experiments, /api/experiments/:id/stats|candidates, /api/provenance/:id,\n' +
+      '/api/head; as-of points via ?asOfCycle=|asOfPosition=|asOfTime=) and the dashboard page at /. Stops on Ctrl-C / SIGTERM.')
+    .option('--store <url>', 'ledger store: postgres://… or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
+    .option('--port <port>', 'TCP port; 0 picks a free one', portOption, 8080)
+    .option('--host <host>', 'address to listen on; 0.0.0.0 exposes the (unauthenticated) API to the network', '127.0.0.1')
+    .option('--json', 'print {"url": …} on stdout once listening')
+    .action(async (flags: ServeFlags) => {
+      const store = await openEventStore(flags.store);
+      try {
+        const server = await startHttpServer(store, { port: flags.port, host: flags.host, log });
+        if (flags.json) printJson({ url: server.url });
+        log(`nas-ledger serve: listening on ${server.url} (Ctrl-C stops)`);
+        await new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+        log('nas-ledger serve: stopping');
+        await server.close();
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function portOption(value: string): number {
+  const port = intOption('--port', 0)(value);
+  if (port > 65535) throw new LedgerError('BAD_INPUT', `--port must be at most 65535, got ${port}`, 'Use a port between 1 and 65535, or 0 for any free one.');
+  return port;
+}

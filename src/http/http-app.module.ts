@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { QueriesModule } from '../queries/queries.module';
+import { ApiController } from './api.controller';
+import { PageController } from './page.controller';
+import { LedgerErrorFilter } from './ledger-error.filter';
+import { httpValidationPipe } from './validation.pipe';
+
+/** The HTTP side: the query side on an opened store, the API and page controllers, one pipe and one error filter. */
+@Module({})
+export class HttpAppModule {
+  static withStore(store: EventStore): DynamicModule {
+    return {
+      module: HttpAppModule,
+      imports: [QueriesModule.withStore(store)],
+      controllers: [ApiController, PageController],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: APP_PIPE, useFactory: httpValidationPipe },
+        { provide: APP_FILTER, useClass: LedgerErrorFilter },
+      ],
+    };
+  }
+}

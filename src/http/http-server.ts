@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { LedgerError } from '../../domain/shared/ledger-error';
+import type { EventStore } from '../ledger/event-store.port';
+import { SnapshotMaintainer } from '../queries/snapshot-maintainer';
+import { HttpAppModule } from './http-app.module';
+
+export interface HttpServerOptions {
+  readonly port: number;
+  readonly host: string;
+  /** Keep projection snapshots at every cycle end so as-of-cycle answers stay fast (default true). */
+  readonly maintainSnapshots?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningHttpServer {
+  /** Where it listens, e.g. http://127.0.0.1:8080/ (the real port when 0 was asked for). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and the snapshot maintainer; the store stays open (the caller owns it). */
+  close(): Promise<void>;
+}
+
+/** Serves the API and the dashboard over an already opened store. */
+export async function startHttpServer(store: EventStore, options: HttpServerOptions): Promise<RunningHttpServer> {
+  const log = options.log ?? (() => undefined);
+  // logger: false keeps Nest's console logger off stdout; failures are reported by the error filter.
+  const app = await NestFactory.create<NestExpressApplication>(HttpAppModule.withStore(store),
+    { logger: false, abortOnError: false, bodyParser: false });
+  app.disable('x-powered-by');
+  try {
+    await app.listen(options.port, options.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw listenError(error, options);
+  }
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const maintainer = options.maintainSnapshots === false ? null
+    : new SnapshotMaintainer(store, undefined, (error) => log(`nas-ledger serve: snapshot refresh failed: ${(error as Error).message}`));
+  // Catches up from its stored checkpoint, refreshing snapshots at each cycle end it meets, then follows new cycles.
+  maintainer?.start();
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}/`,
+    port: address.port,
+    close: async () => {
+      await maintainer?.stop();
+      await app.close();
+    },
+  };
+}
+
+function listenError(error: unknown, options: HttpServerOptions): LedgerError {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    return new LedgerError('UNAVAILABLE', `port ${options.port} on ${options.host} is already in use`,
+      'Pick another with --port, or --port 0 for any free port.', { port: options.port, host: options.host });
+  }
+  if (code === 'EACCES') {
+    return new LedgerError('UNAVAILABLE', `not allowed to listen on ${options.host}:${options.port}`,
+      'Ports below 1024 need privileges; use --port 8080 or higher.', { port: options.port, host: options.host });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new LedgerError('BAD_INPUT', `cannot listen on host ${options.host}: no such local address`,
+      'Use --host 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces).', { host: options.host });
+  }
+  return LedgerError.from(error);
+}

@@ -1,0 +1,45 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { LedgerError, type ErrorCode } from '../../domain/shared/ledger-error';
+
+/** Framework errors (unknown route, wrong method) speak the same {code, message, hint} language as ours. */
+const CODE_BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BAD_INPUT', 404: 'NOT_FOUND', 405: 'UNSUPPORTED', 409: 'CONFLICT', 413: 'TOO_LARGE', 422: 'REFUSED', 501: 'UNSUPPORTED',
+  503: 'UNAVAILABLE', 504: 'TIMEOUT',
+};
+
+interface JsonResponse {
+  status(code: number): JsonResponse;
+  json(body: unknown): void;
+  readonly headersSent: boolean;
+}
+
+/**
+ * The one place an HTTP error body is made: every LedgerError leaves with its own httpStatus and
+ * {code, message, hint, details}; anything else becomes a LedgerError first (INTERNAL, 500, logged to stderr).
+ */
+@Catch()
+export class LedgerErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const error = toLedgerError(exception);
+    if (error.code === 'INTERNAL') {
+      const cause = (error as { cause?: unknown }).cause ?? exception;
+      process.stderr.write(`nas-ledger serve: internal error: ${cause instanceof Error ? cause.stack : String(cause)}\n`);
+    }
+    const response = host.switchToHttp().getResponse<JsonResponse>();
+    if (response.headersSent) return;
+    response.status(error.httpStatus).json(error.toJSON());
+  }
+}
+
+function toLedgerError(exception: unknown): LedgerError {
+  if (exception instanceof LedgerError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_HTTP_STATUS[status];
+    if (code) {
+      return new LedgerError(code, exception.message,
+        status === 404 ? 'The API lives under /api: experiments, experiments/:id/stats, experiments/:id/candidates, provenance/:id, head.' : undefined);
+    }
+  }
+  return LedgerError.from(exception);
+}

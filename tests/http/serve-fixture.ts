@@ -1,0 +1,95 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEventStore } from '../../src/ledger/open-event-store';
+import { appendHistory, type ExperimentHistory } from '../support/ledger-fixtures';
+
+const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+
+export interface ServedLedger {
+  readonly url: string;
+  readonly dir: string;
+  /** SIGTERM, as Ctrl-C would; resolves with the exit status once the server closed the store. Idempotent. */
+  stop(): Promise<number>;
+  /** Stops the server if it runs and deletes the store directory. */
+  remove(): Promise<void>;
+}
+
+export interface CliRun { code: number; stdout: string; stderr: string }
+
+/** The real CLI in a child process: the embedded store is locked by one process, and `serve` is what users run. */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  const script = `require(${JSON.stringify(MAIN)}).main(['node', 'nas-ledger', ...process.argv.slice(1)]).then((c) => { process.exitCode = c; })`;
+  return spawn(process.execPath, ['-e', script, ...args], { env: { ...process.env, ...env } });
+}
+
+export function runCli(args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Fills a fresh embedded store with the histories, then runs `nas-ledger serve --port 0 --json` on it. */
+export async function serveHistories(histories: readonly ExperimentHistory[]): Promise<ServedLedger> {
+  const dir = mkdtempSync(join(tmpdir(), 'nas-ledger-http-'));
+  try {
+    const store = await openEventStore(dir);
+    try {
+      for (const [i, history] of histories.entries()) {
+        await appendHistory(store, history, { startTime: new Date(Date.UTC(2026, 0, 1 + i * 7)).toISOString() });
+      }
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const child = spawnCli(['serve', '--store', dir, '--port', '0', '--host', '127.0.0.1', '--json']);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const match = /"url":\s*"([^"]+)"/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then((code) => reject(new Error(`nas-ledger serve exited with ${code} before listening:\n${stderr}`)));
+  });
+  let stopped: Promise<number> | null = null;
+  const stop = (): Promise<number> => {
+    stopped ??= (async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    })();
+    return stopped;
+  };
+  return {
+    url,
+    dir,
+    stop,
+    remove: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface JsonReply { status: number; contentType: string; body: Record<string, unknown> }
+
+export async function getJson(url: string): Promise<JsonReply> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
+}
