@@ -12,11 +12,28 @@ import type { SqlEventStore } from './sql/sql-event-store';
  */
 export async function exportEvents(store: SqlEventStore, out: Writable): Promise<number> {
   let count = 0;
-  for await (const event of store.iterateRaw()) {
-    const line = JSON.stringify(event) + '\n';
-    // Respect back-pressure: a 1M-event export must not buffer the whole ledger in memory.
-    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    count++;
+  // A reader that stops early (`| head`) closes the pipe: stop quietly instead of failing.
+  let gone = false;
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+    gone = true;
+  };
+  out.on('error', onError);
+  try {
+    for await (const event of store.iterateRaw()) {
+      if (gone) break;
+      // Respect back-pressure: a 1M-event export must not buffer the whole ledger in memory.
+      if (!out.write(JSON.stringify(event) + '\n')) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => { out.off('drain', done); out.off('close', done); resolve(); };
+          out.on('drain', done);
+          out.on('close', done);
+        });
+      }
+      count++;
+    }
+  } finally {
+    out.off('error', onError);
   }
   return count;
 }
