@@ -32,6 +32,8 @@ export interface RunLoopOptions {
   readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;
   readonly simEvaluateDelayMs?: number;
+  /** An already-open store (left open afterwards); otherwise storeUrl / the config's store is opened and closed. */
+  readonly store?: EventStore;
 }
 
 export interface LoopResult {
@@ -73,7 +75,7 @@ async function defaultSeedCorpus(experimentId: string, config: ExperimentConfig)
  */
 export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
   const log = options.log ?? (() => undefined);
-  const store = await openEventStore(options.storeUrl ?? options.config?.store);
+  const store = options.store ?? await openEventStore(options.storeUrl ?? options.config?.store);
   let bus: AgentBus | null = null;
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -123,6 +125,6 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     await bus?.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    if (!options.store) await store.close().catch(() => undefined);
   }
 }

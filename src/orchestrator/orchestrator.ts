@@ -90,6 +90,16 @@ export class LoopOrchestrator {
     while (this.running) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /** Folds in whatever the log holds past the view; returns how many of this experiment's events that was. */
+  private async catchUp(): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after: this.view.lastPosition, limit: 1000 });
+      if (page.length === 0) return taken;
+      for (const event of page) if (this.take(event)) taken++;
+    }
+  }
+
   private take(event: RecordedEvent): boolean {
     const changed = applyEvent(this.view, event);
     if (changed) this.options.onEvent?.(event, this.view);
@@ -106,6 +116,8 @@ export class LoopOrchestrator {
         do {
           this.dirty = false;
           await this.step();
+          // Read our own writes back at once instead of waiting for the subscription's next poll.
+          if (await this.catchUp() > 0) this.dirty = true;
         } while (this.dirty && !this.stopped);
       } catch (error) {
         this.log(`orchestrator: ${error instanceof Error ? error.message : String(error)}`);

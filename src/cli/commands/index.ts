@@ -5,6 +5,7 @@ import { register as registerProvenance } from './provenance.command';
 import { register as registerCandidates } from './candidates.command';
 import { register as registerRun } from './run.command';
 import { register as registerSimulate } from './simulate.command';
+import { register as registerAblate } from './ablate.command';
 import { register as registerEvents } from './events.command';
 import { register as registerNovelty } from './novelty.command';
 import { register as registerEvaluate } from './evaluate.command';
@@ -15,7 +16,7 @@ import { register as registerGenerate } from './generate.command';
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerExperiments, registerStats, registerProvenance, registerCandidates,
-  registerRun, registerEvents, registerSimulate,
+  registerRun, registerEvents, registerSimulate, registerAblate,
   registerNovelty,
   registerEvaluate, registerAgent,
   registerServe,

@@ -1,0 +1,50 @@
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { tInterval, wilsonInterval } from '../../domain/stats/intervals';
+import type { AblationSwitches } from '../../domain/experiment/config';
+
+/** The paper's Table 3 row for one experiment, pooled over all its cycles. */
+export interface AblationRow {
+  readonly variant: string;
+  readonly experimentId: string;
+  readonly generated: number;
+  readonly valid: number;
+  readonly validRate: number;
+  readonly validRateCI: readonly [number, number] | null;
+  readonly meanAccuracy: number | null;
+  readonly meanAccuracyCI: readonly [number, number] | null;
+  readonly aboveThreshold: number | null;
+  readonly admitted: number;
+}
+
+export const ABLATION_VARIANTS: readonly { readonly variant: string; readonly switches: AblationSwitches }[] = [
+  { variant: 'full', switches: { noNovelty: false, noThreshold: false, noIteration: false } },
+  { variant: 'no novelty', switches: { noNovelty: true, noThreshold: false, noIteration: false } },
+  { variant: 'no threshold', switches: { noNovelty: false, noThreshold: true, noIteration: false } },
+  { variant: 'no iteration', switches: { noNovelty: false, noThreshold: false, noIteration: true } },
+];
+
+export function ablationRow(variant: string, experimentId: string, threshold: number, events: readonly RecordedEvent[]): AblationRow {
+  const generated = events.filter((e) => e.type === 'CandidateGenerated').length;
+  const accuracies = events.filter((e) => e.type === 'CandidateEvaluated').map((e) => (e.data as { accuracy: number }).accuracy);
+  const valid = accuracies.length;
+  const ci = wilsonInterval(valid, generated);
+  const t = tInterval(accuracies);
+  return {
+    variant, experimentId, generated, valid, validRate: generated ? valid / generated : 0,
+    validRateCI: ci ? [ci[0], ci[1]] : null,
+    meanAccuracy: valid ? accuracies.reduce((s, a) => s + a, 0) / valid : null,
+    meanAccuracyCI: t ? [t.interval[0], t.interval[1]] : null,
+    aboveThreshold: valid ? accuracies.filter((a) => a >= threshold).length / valid : null,
+    admitted: events.filter((e) => e.type === 'CandidateAdmitted').length,
+  };
+}
+
+const p = (x: number | null) => (x === null ? '  -  ' : (100 * x).toFixed(1));
+const ci = (x: readonly [number, number] | null) => (x ? `[${p(x[0])}, ${p(x[1])}]` : '');
+
+export function formatAblationTable(rows: readonly AblationRow[]): string[] {
+  return [
+    'variant        valid %  (95% CI)          mean acc %  (95% CI)          >= tau %  admitted',
+    ...rows.map((r) => `${r.variant.padEnd(13)}  ${p(r.validRate).padStart(6)}  ${ci(r.validRateCI).padEnd(16)}  ${p(r.meanAccuracy).padStart(10)}  ${ci(r.meanAccuracyCI).padEnd(16)}  ${p(r.aboveThreshold).padStart(8)}  ${String(r.admitted).padStart(8)}`),
+  ];
+}
