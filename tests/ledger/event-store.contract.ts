@@ -208,6 +208,23 @@ export function eventStoreContract(harness: StoreHarness): void {
         }
       });
 
+      it('awkward JSON (unicode, floats, big and tiny numbers, nesting, nulls) reads back equal and still verifies', async () => {
+        const store = await harness.open(await harness.fresh());
+        try {
+          const data = {
+            text: 'naïve – 日本語 – 🧪 "quoted" \\ back\nslash', floats: [0.1 + 0.2, -0, 1e21, 5e-324, 1.7976931348623157e308],
+            big: 9007199254740993, nested: { z: [[], {}, [null, true, false]], a: { deeper: { deepest: 'x' } } }, none: null,
+            dropped: undefined, when: new Date('2026-01-02T03:04:05.000Z'),
+          };
+          await store.append('awkward', [testEvent('Awkward', data)], 'no_stream');
+          const [read] = await store.readStream('awkward');
+          assert.deepEqual(read?.data, JSON.parse(JSON.stringify(data)), 'data comes back as its JSON');
+          assert.equal((await store.verify()).ok, true);
+        } finally {
+          await store.close();
+        }
+      });
+
       it('snapshots: the latest at or before a position, per projection version', async () => {
         await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 10, state: { n: 10 } });
         await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 20, state: { n: 20 } });
