@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeNames } from '../../domain/novelty/normalize-names';
 import { LexError, stripDocstrings, tokenizePython, type PyToken } from '../../domain/novelty/python-lexer';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { repoRoot } from '../../src/shared/repo-root';
@@ -91,3 +92,34 @@ describe('python lexer details', () => {
     assert.deepEqual(tokenizePython('# only a comment\n\n   \n'), []);
   });
 });
+
+describe('python lexer robustness', () => {
+  it('either tokenizes or throws LexError on 400 damaged copies of real files, never anything else', () => {
+    let seed = 12345;
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };
+    const sources = corpusFiles.slice(0, 8).map((f) => readFileSync(f, 'utf8'));
+    let rejected = 0;
+    for (let i = 0; i < 400; i++) {
+      let src = sources[i % sources.length]!;
+      for (let e = 0; e < 3; e++) {
+        const at = Math.floor(next() * src.length);
+        const damage = Math.floor(next() * 4);
+        src = damage === 0 ? src.slice(0, at) // truncated
+          : damage === 1 ? src.slice(0, at) + src.slice(at + 1 + Math.floor(next() * 20)) // a cut
+            : damage === 2 ? src.slice(0, at) + pick(next) + src.slice(at) // an inserted quote / bracket / backslash
+              : src.slice(0, at) + '\n' + ' '.repeat(Math.floor(next() * 9)) + src.slice(at); // a broken indent
+      }
+      try {
+        normalizeNames(stripDocstrings(tokenizePython(src)));
+      } catch (error) {
+        assert.ok(error instanceof LexError, `damaged copy ${i} threw ${String(error)}`);
+        rejected++;
+      }
+    }
+    assert.ok(rejected > 50 && rejected < 400, `rejected ${rejected} of 400`);
+  });
+});
+
+function pick(next: () => number): string {
+  return ['"', "'", '"""', '(', ']', '\\', '{', '#', 'f"{'][Math.floor(next() * 9)]!;
+}
