@@ -5,6 +5,7 @@ PACKAGES=(
   postgresql            # the PostgreSQL adapter's tests start a real server
   python3-torch         # the CPU runner (torch 1.13)
   python3-torchvision
+  python3-pil           # the DataLoader pipelines (nngpt, native-dataloader) transform PIL images
   python3-scipy         # SVHN .mat loader, reference statistics
   python3-numpy
   dataset-fashion-mnist # the default dataset, idx files under /usr/share/datasets/fashion-mnist/

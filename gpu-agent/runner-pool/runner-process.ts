@@ -46,7 +46,7 @@ export class RunnerProcess {
 
   static start(options: RunnerProcessOptions = {}): Promise<RunnerProcess> {
     const log = options.log ?? ((line: string) => process.stderr.write(`runner: ${line}\n`));
-    const [file, ...args] = options.command ?? [options.python ?? defaultPython(), '-u', runnerScript()];
+    const [file, ...args] = options.command ?? [options.python ?? defaultPython(), '-u', '-B', runnerScript()];
     const child = spawn(file, args, {
       cwd: repoRoot(), env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
