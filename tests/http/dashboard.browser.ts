@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -45,6 +45,7 @@ export function describeDashboard(server: () => ServedLedger, { history, running
     const points = (n: number | string) => waitFor(`[data-testid=series-validRate][data-points="${n}"]`);
 
     before(async () => {
+      assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/setup-system.sh (it installs the chromium package) or set CHROMIUM_PATH`);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.on('pageerror', (error) => pageErrors.push(error.message));

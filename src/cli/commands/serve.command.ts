@@ -9,6 +9,7 @@ interface ServeFlags {
   readonly port: number;
   readonly host: string;
   readonly json?: boolean;
+  readonly snapshots: boolean;
 }
 
 export function register(program: Command): void {
@@ -18,11 +19,12 @@ export function register(program: Command): void {
     .option('--store <url>', 'ledger store: postgres://… or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
     .option('--port <port>', 'TCP port; 0 picks a free one', portOption, 8080)
     .option('--host <host>', 'address to listen on; 0.0.0.0 exposes the (unauthenticated) API to the network', '127.0.0.1')
+    .option('--no-snapshots', 'do not store projection snapshots at cycle ends (for a store this process may not write to)')
     .option('--json', 'print {"url": …} on stdout once listening')
     .action(async (flags: ServeFlags) => {
       const store = await openEventStore(flags.store);
       try {
-        const server = await startHttpServer(store, { port: flags.port, host: flags.host, log });
+        const server = await startHttpServer(store, { port: flags.port, host: flags.host, maintainSnapshots: flags.snapshots, log });
         if (flags.json) printJson({ url: server.url });
         log(`nas-ledger serve: listening on ${server.url} (Ctrl-C stops)`);
         await new Promise<void>((done) => {

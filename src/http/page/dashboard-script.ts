@@ -431,7 +431,12 @@ export const DASHBOARD_SCRIPT = String.raw`
   }
 
   // ---- wiring ----
-  $('asof-slider').addEventListener('input', () => { showAsOf(); });
+  // Dragging fires many input events: ask for the point where the slider comes to rest (stale answers are dropped too).
+  let sliderTimer = null;
+  $('asof-slider').addEventListener('input', () => {
+    clearTimeout(sliderTimer);
+    sliderTimer = setTimeout(showAsOf, 60);
+  });
   $('cand-cycle').addEventListener('change', (event) => setCandCycle(Number(event.target.value)));
 
   // A running loop keeps appending: poll the head and follow it while the slider is at its latest point.
