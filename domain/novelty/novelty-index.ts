@@ -1,5 +1,6 @@
 import type { NoveltyParameters } from '../experiment/config';
 import type { CorpusEntry } from '../experiment/events';
+import { canonicalJson } from '../shared/canonical-json';
 import { LedgerError } from '../shared/ledger-error';
 import { optimalBands, type BandParameters } from './lsh-parameters';
 import { SignatureSet, type NearestHit, type Retrieval } from './lsh-index';
@@ -254,7 +255,7 @@ export class NoveltyIndex {
     if (snapshot.version !== 1) {
       throw new LedgerError('INTEGRITY', `unknown novelty index snapshot version ${String(snapshot.version)}`, 'Rebuild the index from the events.');
     }
-    if (params && JSON.stringify(params) !== JSON.stringify(snapshot.params)) {
+    if (params && canonicalJson(params) !== canonicalJson(snapshot.params)) {
       throw new LedgerError('CONFLICT', 'novelty index snapshot was built with other novelty parameters', 'Rebuild the index from the events.');
     }
     const index = new NoveltyIndex(snapshot.params, snapshot.exactScanBelow);

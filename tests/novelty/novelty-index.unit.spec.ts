@@ -79,6 +79,9 @@ describe('NoveltyIndex', () => {
     const next = (ix: NoveltyIndex) => ix.assess('c2.2', 2, RENAMED);
     assert.deepEqual(next(restored), next(live));
     assert.throws(() => NoveltyIndex.fromSnapshot(live.toSnapshot(), { ...DEFAULT_NOVELTY, seed: 2 }), /other novelty parameters/);
+    // Key order does not matter (parameters read back from stored JSON may come sorted).
+    const reordered = Object.fromEntries(Object.entries(DEFAULT_NOVELTY).reverse()) as unknown as typeof DEFAULT_NOVELTY;
+    assert.equal(NoveltyIndex.fromSnapshot(live.toSnapshot(), reordered).corpusSize, live.corpusSize);
   });
 
   it('gives the same answers with LSH retrieval as with the exact scan on clear cases', () => {
