@@ -5,7 +5,7 @@
  *   as-of latency          `stats --as-of-cycle C` for 5 cycles, answered by the query handler's work (resolve the
  *                          cycle, load the snapshot, read and fold the rest, build the rows) against a real store:
  *                          PostgreSQL if NAS_LEDGER_BENCH_PG is set, else embedded PGlite, holding
- *                          BENCH_PROJECTION_STORE_EVENTS (default 200,000) events. Cold = no snapshots (replay from
+ *                          BENCH_PROJECTION_STORE_EVENTS (default 200,000; 0 skips this part) events. Cold = no snapshots (replay from
  *                          position 0); warm = after refreshSnapshots (a snapshot at each CycleCompleted)
  *   peak memory            max RSS of this process (PostgreSQL's own memory is not included)
  * Process start-up and opening the store (seconds for PGlite's WASM) are not part of the query latency.
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   out(`# nas-ledger projections benchmark`);
   out(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`);
   rebuildInMemory();
-  await asOfAgainstStore();
+  if (storeEvents > 0) await asOfAgainstStore();
   out(`peak memory (max RSS of this process): ${fmt(peakRssMiB())} MiB`);
 }
 
