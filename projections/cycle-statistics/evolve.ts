@@ -37,18 +37,18 @@ export function evolveCycleStatistics(view: CycleStatisticsView, recorded: Recor
       return view;
     }
     case 'CandidateGenerated': {
-      const cycle = openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
       if (cycle) cycle.generated++;
       return view;
     }
     case 'CandidateRejected': {
-      const cycle = openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
       if (cycle) cycle.rejectionsByStage[event.data.stage] = (cycle.rejectionsByStage[event.data.stage] ?? 0) + 1;
       return view;
     }
     case 'CandidateEvaluated': {
       const experiment = view.experiments[event.data.experimentId];
-      const cycle = experiment && openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = experiment && cycleIn(view, event.data.experimentId, event.data.cycle);
       if (!experiment || !cycle) return view;
       const accuracy = event.data.accuracy;
       cycle.valid++;
@@ -58,7 +58,7 @@ export function evolveCycleStatistics(view: CycleStatisticsView, recorded: Recor
       return view;
     }
     case 'NoveltyAssessed': {
-      const cycle = openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
       // Diversity and novelty are over valid candidates: an assessment of an unevaluated one is not counted.
       if (!cycle || !(event.data.candidateId in cycle.validAccuracies)) return view;
       cycle.noveltySum += 1 - event.data.jTrain;
@@ -68,7 +68,7 @@ export function evolveCycleStatistics(view: CycleStatisticsView, recorded: Recor
     }
     case 'CandidateAdmitted': {
       const experiment = view.experiments[event.data.experimentId];
-      const cycle = openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
       if (!experiment || !cycle) return view;
       cycle.admitted++;
       experiment.corpusSize++;
@@ -76,7 +76,7 @@ export function evolveCycleStatistics(view: CycleStatisticsView, recorded: Recor
       return view;
     }
     case 'CandidateNotAdmitted': {
-      const cycle = openCycle(view, event.data.experimentId, event.data.cycle);
+      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
       if (cycle) cycle.notAdmitted++;
       return view;
     }
@@ -120,7 +120,7 @@ function cycleOf(experiment: ExperimentCycleStats, cycle: number): CycleAccumula
 }
 
 /** Candidate events of an unknown experiment (a truncated import) are ignored rather than invented. */
-function openCycle(view: CycleStatisticsView, experimentId: string, cycle: number): CycleAccumulator | null {
+function cycleIn(view: CycleStatisticsView, experimentId: string, cycle: number): CycleAccumulator | null {
   const experiment = view.experiments[experimentId];
   return experiment ? cycleOf(experiment, cycle) : null;
 }
