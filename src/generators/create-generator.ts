@@ -1,3 +1,4 @@
+import type { GeneratorRef } from '../../domain/experiment/events';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { ArtifactStore } from './artifact-store';
 import type { Generator } from './generator.port';
@@ -37,4 +38,11 @@ export async function createGenerator(spec: string, options: CreateGeneratorOpti
       'Run an experiment with generator "sim" (nas-ledger run); it is served by src/simulation/sim-backends.ts.');
   }
   throw new LedgerError('BAD_INPUT', `unknown generator "${spec}"`, 'Use grammar, llm:<local model path>, openai:<base url>[#model] or sim.');
+}
+
+/** The version a new experiment starts from (what CycleStarted of cycle 1 names); writes its artifact. */
+export async function initialGeneratorRef(spec: string, options: Omit<CreateGeneratorOptions, 'version'>): Promise<GeneratorRef> {
+  const generator = await createGenerator(spec, options);
+  await generator.close?.();
+  return generator.ref;
 }

@@ -12,6 +12,8 @@ import { sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import type { CorpusEntry } from '../../domain/experiment/events';
 import { loadSeedCorpus } from '../../src/generators/seed-corpus';
+import { initialGeneratorRef } from '../../src/generators/create-generator';
+import { initialTheta, thetaVersion } from '../../domain/generators/grammar';
 
 const CONTEXT: GenerationContext = { dataset: 'fashion-mnist', parameterBudget: 500_000, delta: false, corpus: [] };
 
@@ -73,6 +75,17 @@ describe('the grammar generator', () => {
     const result = await g0.fineTune(3, admitted);
     writeFileSync(join(artifacts.dir, `${result.adapterHash}.json`), '{"kind":"grammar-theta","schema":1,"theta":{}}');
     assert.throws(() => GrammarGenerator.open({ artifacts, version: result.to.version }), (e: unknown) => e instanceof LedgerError && e.code === 'INTEGRITY');
+  }));
+
+  it('starts every experiment from the same initial version, which loads even from an empty artifact directory', withArtifacts(async (artifacts) => {
+    const ref = await initialGeneratorRef('grammar', { artifactDir: artifacts.dir });
+    assert.deepEqual(ref, { id: 'grammar', version: thetaVersion(initialTheta()) });
+    const empty = mkdtempSync(join(tmpdir(), 'grammar-empty-'));
+    try {
+      assert.equal(GrammarGenerator.open({ artifacts: new ArtifactStore(empty), version: ref.version }).ref.version, ref.version);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   }));
 
   it('refuses an unknown version with a hint', withArtifacts(async (artifacts) => {
