@@ -174,12 +174,18 @@ export class SqlEventStore implements EventStore {
 
   /** As recorded, without upcasting: what export, verify and import work on. */
   async readAllRaw(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.client.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ledger_events where global_position > $1
+    const select = `select ${EVENT_COLUMNS} from ledger_events where global_position > $1
          and ($2::bigint is null or global_position <= $2)
          and ($3::text[] is null or type = any($3::text[]))
-       order by global_position limit $4`,
-      [options.after ?? 0, options.upTo ?? null, options.types ? [...options.types] : null, options.limit ?? null]);
+       order by global_position limit $4`;
+    const params = [options.after ?? 0, options.upTo ?? null, options.types ? [...options.types] : null, options.limit ?? null];
+    if (this.client.kind === 'pglite') {
+      // PGlite pays per field for every row it hands over from WASM; one JSON document per page is ~1.5x faster.
+      const [page] = await this.client.query<{ j: string | null }>(
+        `select json_agg(t order by t.global_position)::text as j from (${select}) t`, params);
+      return page?.j ? (JSON.parse(page.j) as EventRow[]).map(rowToEvent) : [];
+    }
+    const rows = await this.client.query<EventRow>(select, params);
     return rows.map(rowToEvent);
   }
 
