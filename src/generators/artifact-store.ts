@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 
@@ -7,11 +8,14 @@ import { LedgerError } from '../../domain/shared/ledger-error';
  * Content-addressed files beside the store: a JSON artifact is `<dir>/<sha256>.json`, a directory artifact
  * (a LoRA adapter) is `<dir>/<sha256>/`. Reads verify the hash, so a corrupt file is caught, never used.
  */
-export function artifactDirFor(store: string): string {
+export function artifactDirFor(store: string | undefined): string {
   const override = process.env.NAS_LEDGER_ARTIFACTS;
   if (override !== undefined && override !== '') return override;
-  if (/^postgres(ql)?:\/\//.test(store) || /^esdb/.test(store) || /^kurrent/.test(store)) return join('.nas-ledger', 'artifacts');
-  return join(store, 'artifacts');
+  const location = store === undefined || store === '' ? (process.env.NAS_LEDGER_STORE || '.nas-ledger') : store;
+  if (/^file:\/\//i.test(location)) return join(fileURLToPath(location), 'artifacts');
+  if (/^file:/i.test(location)) return join(location.slice('file:'.length), 'artifacts');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return join('.nas-ledger', 'artifacts'); // postgres://, esdb://, kurrent://
+  return join(location, 'artifacts');
 }
 
 export class ArtifactStore {
