@@ -6,6 +6,7 @@ import { optimalBands } from '../../domain/novelty/lsh-parameters';
 import { estimateJaccard } from '../../domain/novelty/minhash';
 import { exactJaccard } from '../../domain/novelty/shingles';
 import { TextSigner } from '../../domain/novelty/text-signature';
+import { NoveltyIndex } from '../../domain/novelty/novelty-index';
 import { mutate, randomTokens, rng } from './generated-sets';
 
 const signer = new TextSigner(DEFAULT_NOVELTY);
@@ -73,6 +74,17 @@ describe('LSH recall on a generated set', () => {
       `recall ${r.recall} vs S-curve ${r.expected}`);
     const high = recall(pairs.filter((p) => p.exact >= 0.95), 0.85);
     assert.ok(high.recall >= 0.99, `recall at J >= 0.95: ${high.recall}`);
+  });
+
+  it('lets NoveltyIndex (default settings: exact scan below 20k rows) find the source of >= 99% of the copies', () => {
+    const index = new NoveltyIndex(DEFAULT_NOVELTY);
+    pairs.forEach((p, i) => index.addCorpusEntry(`e${i}`, p.base));
+    let found = 0;
+    pairs.forEach((p, i) => {
+      const r = index.assess(`copy${i}`, i + 1, p.copy);
+      if (r.nearestTrainId === `e${i}` && r.retrieval === 'exact') found++;
+    });
+    assert.ok(found / pairs.length >= 0.99, `found ${found} of ${pairs.length}`);
   });
 
   it('never returns rows that share no band with the query, and verifies with the estimated Jaccard', () => {
