@@ -75,6 +75,7 @@ export function describeDashboard(server: () => ServedLedger, { history, running
         assert.equal(pathPoints(await attr(`[data-testid=series-${key}]`, 'd')), cycles, key);
       }
       assert.ok(pathPoints(await attr('[data-testid=band-validRateCI]', 'd')) >= 2 * cycles, 'the Wilson band spans every cycle');
+      assert.equal(await page.locator('[data-testid=table-corpus-size] tbody tr').count(), cycles, 'the numbers behind each chart');
       assert.ok(pathPoints(await attr('[data-testid=band-meanAccuracyCI]', 'd')) >= 2, 'the t band is drawn');
       const expected = cycleStatsRows(foldEvents(cycleStatisticsProjection, toRecordedEvents(history)), EXP)!;
       const tooltip = await page.locator('[data-testid=chart-valid-rate] circle[data-cycle="1"] title').textContent();
@@ -95,6 +96,8 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       assert.equal(pathPoints(await attr('[data-testid=series-corpusSize]', 'd')), 2);
       assert.ok(requests.some((url) => url.includes(`/api/experiments/${EXP}/stats?asOfCycle=2`)), 'the slider re-queried the API');
       assert.equal(await page.locator('[data-testid=candidate-cycle] option').count(), 2, 'only cycles that exist at that point');
+      assert.equal(await page.locator('[data-testid=table-corpus-size] tbody tr').count(), 2);
+      assert.match(page.url(), new RegExp(`#experiment=${EXP}&asOfCycle=2$`), 'the address names the as-of point');
       await page.keyboard.press('End');
       await points(cycles);
     });
@@ -118,6 +121,18 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       await page.evaluate('window.scrollTo(0, 0)');
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    });
+
+    it('an address with an as-of cycle opens at that point', async () => {
+      const other = await browser.newPage();
+      try {
+        await other.goto(`${server().url}#experiment=${EXP}&asOfCycle=3`);
+        await other.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 20_000 });
+        assert.equal(await other.locator('[data-testid=asof-label]').getAttribute('data-asof-cycle'), '3');
+        assert.equal(await other.locator('[data-testid=series-validRate]').getAttribute('data-points'), '3');
+      } finally {
+        await other.close();
+      }
     });
 
     it('a running experiment ends its slider at the head, with the open cycle drawn', async () => {

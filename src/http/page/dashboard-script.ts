@@ -87,11 +87,10 @@ export const DASHBOARD_SCRIPT = String.raw`
     return list.experiments;
   }
 
-  async function selectExperiment(id, keepLatest) {
+  async function selectExperiment(id, keepLatest, startCycle) {
     const wasLatest = keepLatest && Number($('asof-slider').value) >= Number($('asof-slider').max);
     state.exp = id;
     for (const b of document.querySelectorAll('.exp')) b.setAttribute('aria-current', b.dataset.experimentId === id ? 'true' : 'false');
-    history.replaceState(null, '', '#experiment=' + enc(id));
     showError(null);
     const stats = await api('/api/experiments/' + enc(id) + '/stats');
     if (state.exp !== id) return;
@@ -108,6 +107,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     slider.min = '1';
     slider.max = String(max);
     if (!keepLatest || wasLatest || Number(slider.value) > max) slider.value = String(max);
+    if (startCycle >= 1 && startCycle <= state.completed) slider.value = String(startCycle);
     slider.disabled = max === 1;
     $('overview').hidden = false;
     $('charts').hidden = false;
@@ -133,6 +133,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     label.textContent = asOfText(point, null);
     label.dataset.asofCycle = point.cycle === null ? 'head' : String(point.cycle);
     $('asof-slider').setAttribute('aria-valuetext', asOfText(point, null));
+    // The address names what is shown, so a view can be bookmarked or sent.
+    history.replaceState(null, '', '#experiment=' + enc(state.exp) + (point.cycle !== null ? '&asOfCycle=' + point.cycle : ''));
     const seq = ++state.seq;
     try {
       const result = await api(withAsOf('/api/experiments/' + enc(state.exp) + '/stats'));
@@ -277,7 +279,28 @@ export const DASHBOARD_SCRIPT = String.raw`
       svg.append(sv('path', { class: 'series c' + s.color, d: d, 'data-testid': 'series-' + s.key, 'data-points': points }), markers);
     }
     return el('figure', { 'data-testid': 'chart-' + spec.id, 'data-cycles': rows.length }, [
-      el('figcaption', { id: capId, text: spec.title }), legend, svg,
+      el('figcaption', { id: capId, text: spec.title }), legend, svg, dataTable(spec, rows),
+    ]);
+  }
+
+  /** The same numbers as a table, folded away: for screen readers, and for copying a value exactly. */
+  function dataTable(spec, rows) {
+    const head = ['cycle'];
+    for (const s of spec.series) { head.push(s.label); if (s.ci) head.push(spec.bandLabel); }
+    const body = rows.map((row) => {
+      const cells = [el('th', { scope: 'row', text: row.cycle + (row.completed ? '' : ' (running)') })];
+      for (const s of spec.series) {
+        cells.push(el('td', { class: 'num', text: spec.fmt(row[s.key]) }));
+        if (s.ci) cells.push(el('td', { class: 'num', text: row[s.ci] ? spec.fmt(row[s.ci][0]) + ' – ' + spec.fmt(row[s.ci][1]) : '–' }));
+      }
+      return el('tr', {}, cells);
+    });
+    return el('details', { class: 'numbers' }, [
+      el('summary', { text: 'numbers' }),
+      el('div', { class: 'table-wrap' }, [el('table', { 'data-testid': 'table-' + spec.id }, [
+        el('thead', {}, [el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i ? 'num' : null, text: h })))]),
+        el('tbody', {}, body),
+      ])]),
     ]);
   }
 
@@ -286,6 +309,12 @@ export const DASHBOARD_SCRIPT = String.raw`
     let d = '', run = [];
     const flush = () => {
       if (run.length === 0) return;
+      if (run.length === 1) { // a lone interval has no width as an area: draw it as a narrow bar
+        const r = run[0], cx = x(r.cycle);
+        d += 'M' + r2(cx - 3) + ' ' + r2(y(r[key][1])) + 'H' + r2(cx + 3) + 'V' + r2(y(r[key][0])) + 'H' + r2(cx - 3) + 'Z';
+        run = [];
+        return;
+      }
       const up = run.map((r) => r2(x(r.cycle)) + ' ' + r2(y(r[key][1])));
       const down = run.slice().reverse().map((r) => r2(x(r.cycle)) + ' ' + r2(y(r[key][0])));
       d += 'M' + up.join('L') + 'L' + down.join('L') + 'Z';
@@ -453,9 +482,9 @@ export const DASHBOARD_SCRIPT = String.raw`
   (async () => {
     try {
       const experiments = await loadExperiments();
-      const wanted = new URLSearchParams(location.hash.slice(1)).get('experiment');
-      const pick = experiments.find((e) => e.experimentId === wanted) || experiments[0];
-      if (pick) await selectExperiment(pick.experimentId);
+      const wanted = new URLSearchParams(location.hash.slice(1));
+      const pick = experiments.find((e) => e.experimentId === wanted.get('experiment')) || experiments[0];
+      if (pick) await selectExperiment(pick.experimentId, false, pick.experimentId === wanted.get('experiment') ? Number(wanted.get('asOfCycle')) : 0);
       document.body.dataset.ready = 'true';
       setInterval(poll, 5000);
     } catch (error) {

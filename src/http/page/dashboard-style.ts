@@ -29,13 +29,16 @@ section { padding: 14px 16px; }
 .timetravel { display: grid; grid-template-columns: auto 1fr auto; gap: 12px; align-items: center; margin-top: 12px; }
 .timetravel input[type=range] { width: 100%; accent-color: var(--accent); }
 .asof { font-variant-numeric: tabular-nums; font-weight: 600; min-width: 16em; text-align: right; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
 figure { margin: 0; padding: 10px 12px 8px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
 figcaption { font-weight: 600; margin-bottom: 2px; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin-bottom: 4px; }
 .legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 5px; vertical-align: middle; background: var(--c); }
 .legend span.band::before { height: 10px; opacity: .25; }
 .legend span.dash::before { background: repeating-linear-gradient(90deg, var(--c) 0 4px, transparent 4px 7px); }
+details.numbers { margin-top: 4px; font-size: 12px; }
+details.numbers summary { cursor: pointer; color: var(--muted); }
+details.numbers .table-wrap { max-height: 220px; }
 svg.chart { width: 100%; height: auto; display: block; overflow: visible; }
 svg .grid line { stroke: #eceff3; }
 svg .axis text { fill: var(--muted); font-size: 11px; }
