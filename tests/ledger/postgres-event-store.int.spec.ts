@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openEventStore, openSqlEventStore } from '../../src/ledger/open-event-store';
 import { freePort, startPostgres, type PostgresServer } from '../support/postgres-server';
 import { eventStoreContract, expectLedgerError, type StoreHarness } from './event-store.contract';
+import { testEvents } from './fixtures/test-events';
 
 let server: Promise<PostgresServer> | null = null;
 const pg = (): Promise<PostgresServer> => (server ??= startPostgres());
@@ -27,6 +28,20 @@ describe('store URLs', () => {
     assert.ok(Date.now() - started < 7000);
     assert.doesNotMatch(error.message, /secret/, 'the password is not echoed');
     assert.match(error.hint ?? '', /server is running/);
+  });
+
+  it('a server that goes away makes calls UNAVAILABLE (not an internal error), with a hint', async () => {
+    const own = await startPostgres();
+    const store = await openEventStore(await own.createDatabase('ledger_gone'));
+    try {
+      await store.append('before-stop', testEvents(1), 'no_stream');
+      await own.stop();
+      await expectLedgerError(store.append('after-stop', testEvents(1), 'no_stream'), 'UNAVAILABLE');
+      await expectLedgerError(store.readAll(), 'UNAVAILABLE');
+    } finally {
+      await store.close().catch(() => undefined);
+      await own.stop();
+    }
   });
 
   it('an unknown scheme is BAD_INPUT naming the supported ones', async () => {

@@ -30,15 +30,22 @@ export class PgClient implements SqlClient {
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, [...params])).rows as T[];
+    try {
+      return (await this.pool.query(sql, [...params])).rows as T[];
+    } catch (error) {
+      throw this.connectionError(error);
+    }
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    await this.query(sql);
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
+    const client: PoolClient = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
+    // A connection dropped mid-transaction is also emitted as an 'error' event; the failing query reports it.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     let broken = false;
     try {
       // One simple-protocol round trip for BEGIN and the lock.
@@ -49,14 +56,26 @@ export class PgClient implements SqlClient {
       return result;
     } catch (error) {
       await client.query('rollback').catch(() => { broken = true; });
-      throw error;
+      throw this.connectionError(error);
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** A lost server or connection becomes UNAVAILABLE (retryable); everything else passes through unchanged. */
+  private connectionError(error: unknown): unknown {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    const lost = (typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))) ||
+      /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+    if (!lost) return error;
+    return new LedgerError('UNAVAILABLE', `lost the connection to PostgreSQL at ${this.location}: ${message}`,
+      'Check that the server is running, then retry: an append re-sent with the same event ids is recorded once.', { store: this.location });
   }
 }
 
