@@ -4,12 +4,11 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { openEventStore } from '../ledger/open-event-store';
 import { openAgentBus } from '../bus/open-agent-bus';
 import { startLocalAgent } from './local-agent';
-import { loadRealHandler } from './real-handler';
 
 /**
  * A stand-alone agent process: joins the agents' consumer group on the bus, claims jobs in the ledger, runs them.
  * `node agent-process.js --store URL --bus kafka://host:port [--concurrency N] [--lease-ms MS] [--agent-id ID]`.
- * Used by the crash tests (kill -9 an agent mid-evaluation) and as a minimal sim/real agent for Kafka deployments.
+ * Runs the sim backends only; `nas-ledger agent` is the PyTorch agent. Used by the crash tests (kill -9 an agent mid-evaluation).
  */
 async function agentMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -22,8 +21,7 @@ async function agentMain(argv: string[]): Promise<number> {
   const bus = await openAgentBus(values.bus);
   const agent = await startLocalAgent(store, bus, {
     concurrency: values.concurrency ? Number(values.concurrency) : 1, leaseMs: values['lease-ms'] ? Number(values['lease-ms']) : undefined,
-    agentId: values['agent-id'], realHandler: (await loadRealHandler()) ?? undefined,
-    simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined,
+    agentId: values['agent-id'],     simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined,
     log: (line) => process.stderr.write(line + '\n'),
   });
   process.stderr.write(`agent ${agent.agentId} ready\n`);

@@ -13,6 +13,7 @@ import { executeOnStream } from '../orchestrator/ledger-commands';
 import type { LoopView } from '../orchestrator/loop-view';
 import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
 import { startLocalAgent } from './local-agent';
+import { initialGeneratorRef, startRealAgent } from './real-agent';
 import { loadSeedCorpus } from '../generators/seed-corpus';
 
 export interface RunLoopOptions {
@@ -34,7 +35,14 @@ export interface RunLoopOptions {
   readonly simEvaluateDelayMs?: number;
   /** An already-open store (left open afterwards); otherwise storeUrl / the config's store is opened and closed. */
   readonly store?: EventStore;
+  /**
+   * Validation images per evaluation for the local PyTorch agent (null: the whole test split). The embedded
+   * default uses DEFAULT_VAL_SUBSET so a laptop run stays within minutes; the protocol hash does not cover it.
+   */
+  readonly valSubset?: number | null;
 }
+
+export const DEFAULT_VAL_SUBSET = 1000;
 
 export interface LoopResult {
   readonly experimentId: string;
@@ -101,15 +109,24 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
       throw new LedgerError('BAD_INPUT', 'the in-process bus needs agents in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
     }
     bus = await openAgentBus(busUrl);
+    const storeUrl = options.storeUrl ?? config.store;
+    let realHandler = options.realHandler;
+    let concurrency = options.agentConcurrency;
+    if (!realHandler && config.generator !== 'sim' && (options.localAgents ?? 1) > 0) {
+      const real = await startRealAgent(store, storeUrl, config, { workers: options.agentConcurrency, log: options.log, valSubset: options.valSubset === undefined ? DEFAULT_VAL_SUBSET : options.valSubset });
+      stops.push(() => real.close());
+      realHandler = real.handler;
+      concurrency ??= real.concurrency;
+    }
     for (let i = 0; i < (options.localAgents ?? 1); i++) {
       const agent = await startLocalAgent(store, bus, {
-        concurrency: options.agentConcurrency, leaseMs: options.leaseMs, realHandler: options.realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,
+        concurrency, leaseMs: options.leaseMs, realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,
       });
-      stops.push(() => agent.stop());
+      stops.unshift(() => agent.stop());
     }
     const orchestrator = new LoopOrchestrator(store, bus, {
       experimentId, seedCorpus: options.seedCorpus ?? defaultSeedCorpus,
-      initialGenerator: (c) => (c.generator === 'sim' ? simInitialGenerator() : { id: c.generator, version: 'base' }),
+      initialGenerator: (c) => (c.generator === 'sim' ? simInitialGenerator() : initialGeneratorRef(c, storeUrl)),
       leaseCheckMs: Math.min(1000, Math.max(100, Math.floor((options.leaseMs ?? 30_000) / 4))),
       onEvent: options.onEvent, log,
     });

@@ -20,7 +20,7 @@ export interface OrchestratorOptions {
   readonly experimentId: string;
   readonly seedCorpus: SeedCorpusSource;
   /** The generator cycle 1 starts from. */
-  readonly initialGenerator: (config: NonNullable<LoopView['config']>) => GeneratorRef;
+  readonly initialGenerator: (config: NonNullable<LoopView['config']>) => GeneratorRef | Promise<GeneratorRef>;
   /** A claimed job whose lease has run out is published again (its agent died). */
   readonly leaseCheckMs?: number;
   /** Infrastructure failures (JobFailed) after which an evaluation is recorded as a rejection, a generate/fine-tune fails the experiment. */
@@ -156,7 +156,7 @@ export class LoopOrchestrator {
     }
     const cycle = currentCycle(view);
     if (!cycle) {
-      await this.experimentCommand({ type: 'StartCycle', data: { experimentId: id, cycle: 1, generator: this.options.initialGenerator(config), candidatesPlanned: config.candidatesPerCycle } },
+      await this.experimentCommand({ type: 'StartCycle', data: { experimentId: id, cycle: 1, generator: await this.options.initialGenerator(config), candidatesPlanned: config.candidatesPerCycle } },
         `StartCycle:${id}:1`, view.registeredEventId);
       return;
     }

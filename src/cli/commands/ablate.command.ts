@@ -6,7 +6,6 @@ import { openEventStore } from '../../ledger/open-event-store';
 import { ABLATION_VARIANTS, ablationRow, formatAblationTable, type AblationRow } from '../../app/ablation-table';
 import { experimentEventsOf } from '../../app/experiment-events';
 import { overridesFrom, interruptSignal } from './run.command';
-import { loadRealHandler } from '../../app/real-handler';
 
 export function register(program: Command): void {
   program.command('ablate')
@@ -23,7 +22,6 @@ export function register(program: Command): void {
     .option('--json', 'print the rows as JSON on stdout')
     .action(async (flags: { config?: string; concurrency?: number; json?: boolean } & Record<string, unknown>) => {
       const rows: AblationRow[] = [];
-      const realHandler = (await loadRealHandler()) ?? undefined;
       const { signal, dispose } = interruptSignal();
       const first = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       const store = await openEventStore(first.store);
@@ -32,7 +30,7 @@ export function register(program: Command): void {
           const base = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
           const config = { ...base, name: `${base.name}-${variant.replace(' ', '-')}`, ablations: switches };
           log(`ablation "${variant}": ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, seed ${config.seed}`);
-          const result = await runLoop({ config, store, signal, realHandler, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1) });
+          const result = await runLoop({ config, store, signal , agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1) });
           rows.push(ablationRow(variant, result.experimentId, config.threshold, await experimentEventsOf(store, result.experimentId)));
           log(formatAblationTable(rows.slice(-1))[1]!);
         }

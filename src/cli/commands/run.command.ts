@@ -3,13 +3,12 @@ import { floatOption, intOption, log, printJson, printLine } from '../cli-contex
 import { loadExperimentConfig, type ConfigOverrides } from '../../config/load-config';
 import { runLoop, type LoopResult } from '../../app/run-loop';
 import { LoopReporter } from '../../app/loop-report';
-import { loadRealHandler } from '../../app/real-handler';
 
 interface RunFlags {
   config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
-  id?: string; leaseMs?: number;
+  id?: string; leaseMs?: number; valSubset?: number;
 }
 
 export function overridesFrom(flags: RunFlags): ConfigOverrides {
@@ -55,9 +54,8 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
   const reporter = new LoopReporter(() => experimentId, log);
   const { signal, dispose } = interruptSignal();
   try {
-    const realHandler = await loadRealHandler();
     const result = await runLoop({
-      ...options, signal, realHandler: realHandler ?? undefined,
+      ...options, signal, 
       simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined, log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
       onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
     });
@@ -91,6 +89,7 @@ export function register(program: Command): void {
     .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
     .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
     .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--val-subset <n>', 'validation images per evaluation for the local PyTorch agent (default 1000)', intOption('--val-subset', 1))
     .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)')
     .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
@@ -98,7 +97,7 @@ export function register(program: Command): void {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
         `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${config.store}, bus ${config.bus}`);
-      await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1), leaseMs: flags.leaseMs }, flags);
+      await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1), leaseMs: flags.leaseMs, valSubset: flags.valSubset }, flags);
     });
 
   program.command('resume <experiment>')

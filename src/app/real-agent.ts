@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import type { ExperimentConfig } from '../../domain/experiment/config';
+import type { GeneratorRef } from '../../domain/experiment/events';
+import type { EventStore } from '../ledger/event-store.port';
+import { resolveStoreLocation } from '../ledger/open-event-store';
+import type { JobHandler } from '../bus/agent-bus.port';
+import { createGpuAgent } from '../../gpu-agent/agent/gpu-agent';
+import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
+import { registerGeneratorHandlers } from '../../gpu-agent/generators/generator-handlers';
+import { artifactDirFor } from '../generators/artifact-store';
+import { createGenerator } from '../generators/create-generator';
+
+/** The real agent in this process: PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
+export interface RealAgent {
+  readonly agentId: string;
+  readonly handler: JobHandler;
+  readonly concurrency: number;
+  close(): Promise<void>;
+}
+
+export async function startRealAgent(store: EventStore, storeUrl: string, config: ExperimentConfig, options: { workers?: number; valSubset?: number | null; log?: (line: string) => void } = {}): Promise<RealAgent> {
+  const location = resolveStoreLocation(storeUrl);
+  const registry = new JobHandlerRegistry();
+  const agent = await createGpuAgent({
+    store, device: config.device, registry, workers: options.workers, log: options.log, valSubset: options.valSubset ?? null,
+    hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
+  });
+  registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(storeUrl), device: config.device, log: options.log });
+  return { agentId: agent.agentId, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close() };
+}
+
+/** The version a generator starts from (cycle 1), as its own factory names it. */
+export async function initialGeneratorRef(config: ExperimentConfig, storeUrl: string): Promise<GeneratorRef> {
+  const generator = await createGenerator(config.generator, { artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device });
+  try {
+    return generator.ref;
+  } finally {
+    await generator.close?.();
+  }
+}
