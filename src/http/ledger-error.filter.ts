@@ -7,6 +7,8 @@ const CODE_BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
   503: 'UNAVAILABLE', 504: 'TIMEOUT',
 };
 
+const GENERAL_HINT = 'See `nas-ledger serve --help` for the routes and their query parameters.';
+
 interface JsonResponse {
   status(code: number): JsonResponse;
   json(body: unknown): void;
@@ -27,7 +29,8 @@ export class LedgerErrorFilter implements ExceptionFilter {
     }
     const response = host.switchToHttp().getResponse<JsonResponse>();
     if (response.headersSent) return;
-    response.status(error.httpStatus).json(error.toJSON());
+    // Clients can rely on a hint: errors thrown without one get the general advice.
+    response.status(error.httpStatus).json({ ...error.toJSON(), hint: error.hint ?? GENERAL_HINT });
   }
 }
 
