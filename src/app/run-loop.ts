@@ -102,13 +102,13 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
       if (!options.config) throw new LedgerError('BAD_INPUT', 'run needs a config');
       config = options.config;
       experimentId = options.experimentId ?? newExperimentId(config);
-      await registerExperiment(store, experimentId, config);
     }
     const busUrl = options.busUrl ?? config.bus;
     if ((options.localAgents ?? 1) === 0 && (busUrl === 'inproc' || busUrl === '')) {
       throw new LedgerError('BAD_INPUT', 'the in-process bus needs agents in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
     }
     bus = await openAgentBus(busUrl);
+    if (!options.resume) await registerExperiment(store, experimentId, config);
     const storeUrl = options.storeUrl ?? config.store;
     let realHandler = options.realHandler;
     let concurrency = options.agentConcurrency;
