@@ -5,6 +5,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { acquireDirectoryLock } from './adapters/embedded-lock';
 import { PgClient } from './adapters/pg-client';
 import { PgliteClient } from './adapters/pglite-client';
+import { seedFromTemplate } from './adapters/pglite-template';
 import type { EventStore } from './event-store.port';
 import { SqlEventStore } from './sql/sql-event-store';
 import type { UpcasterRegistry } from './upcasters';
@@ -74,7 +75,9 @@ async function openEmbedded(directory: string, options: OpenStoreOptions): Promi
   }
   const lock = acquireDirectoryLock(directory);
   try {
-    const client = await PgliteClient.open(join(directory, 'pgdata'));
+    const pgdata = join(directory, 'pgdata');
+    await seedFromTemplate(pgdata);
+    const client = await PgliteClient.open(pgdata);
     try {
       return await SqlEventStore.open(client, { upcasters: options.upcasters, onClose: () => lock.release() });
     } catch (error) {
