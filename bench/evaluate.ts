@@ -7,7 +7,8 @@
  *   GPU: full-epoch 'cifar10-standin' — a deterministic stand-in with CIFAR-10's shape (50k x 3 x 32 x 32); it is
  *   NOT CIFAR-10, which cannot be downloaded here.
  *
- * Flags: --device cpu|cuda|auto  --workers K  --programs N  --subset N  --val-subset N  --nngpt-programs N  --json FILE
+ * Flags: --device cpu|cuda|auto  --workers K  --programs N  --subset N  --val-subset N  --nngpt-programs N
+ *        --batch-size N (fast and native-dataloader; part of the protocol hash)  --json FILE
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -18,11 +19,11 @@ import { repoRoot } from '../src/shared/repo-root';
 
 interface Options {
   device: 'cpu' | 'cuda' | 'auto'; workers: number | null; programs: number; subset: number | null; valSubset: number | null;
-  nngptPrograms: number; json: string | null;
+  nngptPrograms: number; json: string | null; batchSize: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { device: 'auto', workers: null, programs: 20, subset: null, valSubset: null, nngptPrograms: 3, json: null };
+  const o: Options = { device: 'auto', workers: null, programs: 20, subset: null, valSubset: null, nngptPrograms: 3, json: null, batchSize: null };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
     if (flag === '--device') o.device = value as Options['device'];
@@ -32,6 +33,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--val-subset') o.valSubset = Number(value);
     else if (flag === '--nngpt-programs') o.nngptPrograms = Number(value);
     else if (flag === '--json') o.json = value;
+    else if (flag === '--batch-size') o.batchSize = Number(value);
     else throw new Error(`unknown flag ${flag}; see the header of bench/evaluate.ts`);
   }
   return o;
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   const report: Record<string, { one: RunFigures; many: RunFigures }> = {};
   for (const p of pipelines) {
     if (p.programs.length === 0) continue;
-    const config = { ...base, protocol: p.protocol };
+    const config = { ...base, protocol: p.protocol, batchSize: p.protocol === 'nngpt' ? null : o.batchSize };
     const figures: RunFigures[] = [];
     for (const workers of [1, k]) {
       const pool = await RunnerPool.start({ size: workers, log: () => undefined });

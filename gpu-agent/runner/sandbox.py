@@ -29,6 +29,7 @@ OUTPUT_CAP = 16 * 1024          # bytes of the candidate's stdout / stderr kept 
 RESULT_CAP = 8 * 1024 * 1024    # bytes the child may write to its result channel
 DEFAULT_MEMORY_MB = 6144        # address space on CPU; torch alone maps ~1.5 GB
 TMP_MB = 64
+SHM_MB = 256
 
 
 PR_SET_PDEATHSIG = 1
@@ -128,7 +129,9 @@ class Sandbox:
     # --- launching ----------------------------------------------------------------------------------------
     def _bwrap_args(self, device, prepared_dir=None):
         args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
-                '--size', str(TMP_MB * 1024 * 1024), '--tmpfs', '/tmp']
+                '--size', str(TMP_MB * 1024 * 1024), '--tmpfs', '/tmp',
+                # a writable /dev/shm of its own: DataLoader workers pass batches through it
+                '--size', str(SHM_MB * 1024 * 1024), '--tmpfs', '/dev/shm']
         for path in _hidden_paths(self.uid):
             args += ['--tmpfs', path]
         # what the child needs from a hidden directory comes back read-only: its own code and the decoded datasets
@@ -185,7 +188,7 @@ class Sandbox:
     def _env(self, config):
         env = {'PATH': '/usr/bin:/bin', 'HOME': '/tmp', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0',
                'OMP_NUM_THREADS': str(config['threads']), 'MKL_NUM_THREADS': str(config['threads']),
-               'LANG': 'C.UTF-8'}
+               'LANG': 'C.UTF-8', 'NAS_LEDGER_WARM_CUDA': '1' if config['device'] == 'cuda' else '0'}
         for key in ('CUDA_VISIBLE_DEVICES', 'CUDA_MPS_PIPE_DIRECTORY', 'NVIDIA_VISIBLE_DEVICES', 'LD_LIBRARY_PATH'):
             if key in os.environ:
                 env[key] = os.environ[key]

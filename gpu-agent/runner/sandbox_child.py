@@ -26,6 +26,11 @@ def main():
     import train
     import fingerprint
     import protocols
+    if os.environ.get('NAS_LEDGER_WARM_CUDA') == '1':
+        try:  # create the CUDA context now too: it costs ~0.3 s that would otherwise fall inside the job
+            torch.zeros(1, device='cuda')
+        except Exception:  # noqa: BLE001 - the job itself will report a broken device at its first stage
+            pass
 
     with os.fdopen(job_fd, 'rb') as f:
         request = json.loads(f.read())
