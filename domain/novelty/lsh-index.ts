@@ -1,5 +1,5 @@
 import { murmurMix, fmix32 } from './hashing';
-import { estimateJaccardPacked } from './minhash';
+import { estimateJaccardPacked, isEmptySignature } from './minhash';
 
 /**
  * Banded LSH over packed signatures: band i hashes slots [i*r, (i+1)*r) to a 30-bit key (MurmurHash3); rows sharing
@@ -117,16 +117,32 @@ export class SignatureSet {
 
   /** The highest estimated Jaccard and its id (ties: the earliest row), or J = 0 and null when nothing matches. */
   nearest(sig: Uint32Array): { best: NearestHit | null; retrieval: Retrieval } {
-    let bestRow = -1;
-    let bestJ = 0;
-    const consider = (row: number): void => {
-      const j = estimateJaccardPacked(sig, this.matrix, row, this.permutations);
-      if (j > bestJ || (j === bestJ && j > 0 && row < bestRow)) { bestJ = j; bestRow = row; }
-    };
     const exact = this.size < this.exactScanBelow;
-    if (exact) for (let row = 0; row < this.size; row++) consider(row);
-    else this.lsh.query(sig, this.size, consider);
-    return { best: bestRow < 0 ? null : { id: this.ids[bestRow]!, jaccard: bestJ }, retrieval: exact ? 'exact' : 'lsh' };
+    if (isEmptySignature(sig)) return { best: null, retrieval: exact ? 'exact' : 'lsh' };
+    let bestRow = -1;
+    let bestEqual = 0;
+    if (exact) {
+      // Rows in ascending order; a row is abandoned as soon as its mismatches rule out beating the best so far
+      // (a tie would not replace an earlier row anyway). Same answer as comparing every slot, several times faster
+      // when the best match is close.
+      const p = this.permutations;
+      const m = this.matrix;
+      for (let row = 0, base = 0; row < this.size; row++, base += p) {
+        const allowed = p - bestEqual; // mismatches at which this row can at best tie
+        let mismatches = 0;
+        let k = 0;
+        for (; k < p; k++) {
+          if (sig[k] !== m[base + k] && ++mismatches >= allowed) break;
+        }
+        if (k === p && p - mismatches > bestEqual) { bestEqual = p - mismatches; bestRow = row; }
+      }
+    } else {
+      this.lsh.query(sig, this.size, (row) => {
+        const equal = Math.round(estimateJaccardPacked(sig, this.matrix, row, this.permutations) * this.permutations);
+        if (equal > bestEqual || (equal === bestEqual && equal > 0 && row < bestRow)) { bestEqual = equal; bestRow = row; }
+      });
+    }
+    return { best: bestRow < 0 ? null : { id: this.ids[bestRow]!, jaccard: bestEqual / this.permutations }, retrieval: exact ? 'exact' : 'lsh' };
   }
 
   /** Every LSH candidate whose estimated Jaccard exceeds `minJaccard` (retrieve, then verify), in row order. */

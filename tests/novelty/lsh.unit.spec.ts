@@ -54,6 +54,8 @@ function recall(pairs: readonly Pair[], threshold: number): { recall: number; ex
   return { recall: found / pairs.length, expected: expected / pairs.length };
 }
 
+const bands13 = optimalBands(0.85, 256);
+
 describe('LSH recall on a generated set', () => {
   const pairs = generatedPairs(1500);
 
@@ -85,6 +87,26 @@ describe('LSH recall on a generated set', () => {
       if (r.nearestTrainId === `e${i}` && r.retrieval === 'exact') found++;
     });
     assert.ok(found / pairs.length >= 0.99, `found ${found} of ${pairs.length}`);
+  });
+
+  it('finds the same nearest row with the pruned exact scan as by comparing every slot, ties going to the earliest row', () => {
+    const next = rng(21);
+    const set = new SignatureSet(256, bands13.bands, bands13.rows, Infinity);
+    const rowsSigs: Uint32Array[] = [];
+    const base = signer.signTexts(randomTokens(next, 300));
+    for (let i = 0; i < 400; i++) {
+      // Many rows share slots with `base` to various degrees, and some are exact copies of each other (ties).
+      const sig = i % 7 === 0 && i > 0 ? rowsSigs[i - 7]!.slice() : base.map((v) => (next() < next() ? v : Math.floor(next() * 2 ** 32)));
+      rowsSigs.push(sig);
+      set.add(`r${i}`, sig);
+    }
+    for (let qi = 0; qi < 30; qi++) {
+      const query = qi % 3 === 0 ? rowsSigs[qi * 7]! : base.map((v) => (next() < 0.7 ? v : Math.floor(next() * 2 ** 32)));
+      let bestRow = -1;
+      let bestJ = 0;
+      rowsSigs.forEach((row, i) => { const j = estimateJaccard(query, row); if (j > bestJ) { bestJ = j; bestRow = i; } });
+      assert.deepEqual(set.nearest(query).best, bestRow < 0 ? null : { id: `r${bestRow}`, jaccard: bestJ }, `query ${qi}`);
+    }
   });
 
   it('never returns rows that share no band with the query, and verifies with the estimated Jaccard', () => {
