@@ -263,7 +263,8 @@ export function eventStoreContract(harness: StoreHarness): void {
 
     describe('subscriptions', () => {
       it('catch-up, then live, then restart from the stored checkpoint without missing an event', async () => {
-        const store = await harness.open(await harness.fresh());
+        const location = await harness.fresh();
+        let store = await harness.open(location);
         try {
           const s = newStream();
           await store.append(s, testEvents(30), 'no_stream');
@@ -281,6 +282,9 @@ export function eventStoreContract(harness: StoreHarness): void {
           await sub.stop();
           assert.equal(await store.loadCheckpoint('contract-sub'), 40);
           await store.append(s, testEvents(5), 39);
+          // A restart: the store is closed and opened again; only the stored checkpoint carries over.
+          await store.close();
+          store = await harness.open(location);
           const afterRestart: number[] = [];
           const again = store.subscribe('contract-sub', async (e) => { afterRestart.push(e.globalPosition); }, { pollIntervalMs: 20 });
           await again.caughtUp;
