@@ -56,7 +56,10 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   dataset: 'fashion-mnist',
   subset: 2048,
   protocol: 'fast',
-  threshold: 0.70,
+  // The default experiment's τ: one epoch on a 2,048-image Fashion-MNIST subset lands far below the full-split
+  // figure that DEFAULT_THRESHOLDS['fashion-mnist'] is set for; 0.35 admits the top of what the grammar generator
+  // produces from cycle 1 on (measured: cycle-1 mean ~0.28, best ~0.44 on this subset).
+  threshold: 0.35,
   novelty: DEFAULT_NOVELTY,
   generator: 'grammar',
   delta: false,

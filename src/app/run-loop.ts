@@ -7,8 +7,11 @@ import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import { openEventStore } from '../ledger/open-event-store';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus, JobHandler } from '../bus/agent-bus.port';
-import { openAgentBus } from '../bus/open-agent-bus';
-import { LoopOrchestrator, type SeedCorpusSource } from '../orchestrator/orchestrator';
+import { AGENT_BUS } from '../bus/agent-bus.port';
+import type { INestApplicationContext } from '@nestjs/common';
+import { createLoopApplication } from './app.module';
+import { OrchestratorService } from '../orchestrator/orchestrator.module';
+import type { SeedCorpusSource } from '../orchestrator/orchestrator';
 import { executeOnStream } from '../orchestrator/ledger-commands';
 import type { LoopView } from '../orchestrator/loop-view';
 import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
@@ -84,7 +87,7 @@ async function defaultSeedCorpus(experimentId: string, config: ExperimentConfig)
 export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
   const log = options.log ?? (() => undefined);
   const store = options.store ?? await openEventStore(options.storeUrl ?? options.config?.store);
-  let bus: AgentBus | null = null;
+  let app: INestApplicationContext | null = null;
   const stops: (() => Promise<void>)[] = [];
   try {
     let experimentId: string;
@@ -107,7 +110,9 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     if ((options.localAgents ?? 1) === 0 && (busUrl === 'inproc' || busUrl === '')) {
       throw new LedgerError('BAD_INPUT', 'the in-process bus needs agents in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
     }
-    bus = await openAgentBus(busUrl);
+    // The Nest application: ledger (the store opened above), agent bus, orchestrator service.
+    app = await createLoopApplication({ store, busUrl });
+    const bus = app.get<AgentBus>(AGENT_BUS);
     if (!options.resume) await registerExperiment(store, experimentId, config);
     const storeUrl = options.storeUrl ?? config.store;
     let realHandler = options.realHandler;
@@ -124,14 +129,13 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
       });
       stops.unshift(() => agent.stop());
     }
-    const orchestrator = new LoopOrchestrator(store, bus, {
+    const orchestrator = await app.get(OrchestratorService).drive({
       experimentId, seedCorpus: options.seedCorpus ?? defaultSeedCorpus,
       initialGenerator: (c) => (c.generator === 'sim' ? simInitialGenerator() : initialGeneratorRef(c, storeUrl)),
       leaseCheckMs: Math.min(1000, Math.max(100, Math.floor((options.leaseMs ?? 30_000) / 4))),
       onEvent: options.onEvent, log,
     });
     stops.unshift(() => orchestrator.stop());
-    await orchestrator.start();
     const interrupted = new Promise<never>((_, reject) => {
       const abort = () => reject(new LedgerError('INTERRUPTED', `stopped; experiment ${experimentId} can be continued`, `nas-ledger resume ${experimentId}`, { experimentId }));
       if (options.signal?.aborted) abort();
@@ -141,7 +145,7 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     return { experimentId, view };
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
-    await bus?.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     if (!options.store) await store.close().catch(() => undefined);
   }
 }

@@ -76,7 +76,7 @@ export function validateConfig(candidate: Record<string, unknown>, source = 'con
 
 /**
  * DEFAULT_CONFIG ← file ← CLI overrides, then validation. The admission threshold follows the dataset
- * (DEFAULT_THRESHOLDS) unless the file or the flags set it explicitly.
+ * (DEFAULT_THRESHOLDS) unless the file or the flags set it, or the experiment is the default one (its own τ).
  */
 export function loadExperimentConfig(options: { readonly file?: string; readonly overrides?: ConfigOverrides } = {}): ExperimentConfig {
   const fromFile = options.file ? readConfigFile(options.file) : {};
@@ -84,7 +84,10 @@ export function loadExperimentConfig(options: { readonly file?: string; readonly
   let merged = merge(merge(DEFAULT_CONFIG as unknown as Record<string, unknown>, fromFile), overrides);
   const thresholdSet = 'threshold' in fromFile || 'threshold' in overrides;
   const dataset = merged.dataset;
-  if (!thresholdSet && typeof dataset === 'string' && DEFAULT_THRESHOLDS[dataset] !== undefined) {
+  // The default experiment (default dataset and subset) keeps DEFAULT_CONFIG's τ, tuned for its small subset;
+  // any other dataset or subset takes the dataset's τ.
+  const isDefaultExperiment = dataset === DEFAULT_CONFIG.dataset && merged.subset === DEFAULT_CONFIG.subset;
+  if (!thresholdSet && !isDefaultExperiment && typeof dataset === 'string' && DEFAULT_THRESHOLDS[dataset] !== undefined) {
     merged = { ...merged, threshold: DEFAULT_THRESHOLDS[dataset] };
   }
   // The sim generator only makes sense with the sim evaluator and vice versa; align the defaults.

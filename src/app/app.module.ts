@@ -1,0 +1,45 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
+import { BusModule } from '../bus/bus.module';
+import { OrchestratorModule } from '../orchestrator/orchestrator.module';
+
+export interface AppModuleOptions {
+  /** Store URL (opened and closed by the application), or an already-open store (left open). */
+  readonly storeUrl?: string;
+  readonly store?: EventStore;
+  readonly busUrl: string;
+}
+
+@Global()
+@Module({})
+class ProvidedStoreModule {
+  static with(store: EventStore): DynamicModule {
+    return { module: ProvidedStoreModule, global: true, providers: [{ provide: EVENT_STORE, useValue: store }], exports: [EVENT_STORE] };
+  }
+}
+
+/**
+ * The root module of the loop: the ledger (EVENT_STORE), the agent bus (AGENT_BUS) and the orchestrator.
+ * `nas-ledger run` builds it as an application context; the agents it hosts are plain consumers of the bus.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        options.store ? ProvidedStoreModule.with(options.store) : LedgerModule.forRoot({ url: options.storeUrl }),
+        BusModule.forRoot({ url: options.busUrl }),
+        OrchestratorModule,
+      ],
+    };
+  }
+}
+
+/** Builds the application context; start-up failures (store or Kafka unreachable) surface as their LedgerError. */
+export async function createLoopApplication(options: AppModuleOptions): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(AppModule.forRoot(options), { logger: false, abortOnError: false });
+}
