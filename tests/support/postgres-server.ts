@@ -109,8 +109,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   };
   // A test process that dies without calling stop() must not leave a server behind.
   process.once('exit', () => {
-    if (!stopped) spawnSync(asServerUser(join(BIN, 'pg_ctl'), []).command,
-      asServerUser(join(BIN, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']).args);
+    if (stopped) return;
+    const c = asServerUser(join(BIN, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    spawnSync(c.command, c.args);
+    rmSync(dir, { recursive: true, force: true });
   });
+  // Ctrl-C or a runner's SIGTERM would otherwise skip the exit hook above; exit normally instead (same status).
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(status));
+  }
   return { url, port, createDatabase: (prefix = 'nas_ledger_test') => createDatabaseAt(url, prefix), stop };
 }
