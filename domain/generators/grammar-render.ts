@@ -3,8 +3,8 @@ import { GRAMMAR_VERSION_SCHEMA, parseDecisions, type Choice, type GrammarDecisi
 import { GROUP_NORM_GROUPS, MLP_HEAD_WIDTH, planArchitecture, type ArchitecturePlan } from './grammar-plan';
 
 /**
- * Writes a decision record as a readable Python program under the contract. The first line carries the
- * decisions so an admitted program can feed the CE update; the novelty lexer strips comments, so the header
+ * Writes a decision record as a readable Python program under the contract. The leading comment block carries
+ * the decisions so an admitted program can feed the CE update; the novelty lexer strips comments, so the header
  * does not make programs look alike.
  */
 export const GRAMMAR_HEADER_PREFIX = '# nas-ledger-grammar: ';
@@ -14,7 +14,7 @@ export function renderProgram(decisions: GrammarDecisions): string {
   const d = decisions;
   const usedBlocks = [...new Set(d.blocks)];
   const parts = [
-    GRAMMAR_HEADER_PREFIX + canonicalJson({ schema: GRAMMAR_VERSION_SCHEMA, decisions: d }),
+    ...decisionsHeader(d),
     'import torch',
     'import torch.nn as nn',
     '',
@@ -31,12 +31,30 @@ export function renderProgram(decisions: GrammarDecisions): string {
   return parts.join('\n') + '\n';
 }
 
+/**
+ * The header: the decisions as JSON, one decision per comment line, so a mutation of one decision changes one
+ * header line of a delta diff instead of a long single line.
+ */
+function decisionsHeader(d: GrammarDecisions): string[] {
+  const decisions = JSON.parse(canonicalJson(d)) as Record<string, unknown>;
+  const entries = Object.entries(decisions).map(([k, v], i, all) => `#   ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < all.length - 1 ? ',' : ''}`);
+  return [`${GRAMMAR_HEADER_PREFIX}{"schema": ${GRAMMAR_VERSION_SCHEMA}, "decisions": {`, ...entries, '# }}'];
+}
+
 /** The decisions in a program's header, or null when the program was not written by the grammar. */
 export function readDecisionsHeader(code: string): GrammarDecisions | null {
-  const first = code.split('\n', 1)[0] ?? '';
+  const lines = code.split('\n');
+  const first = lines[0] ?? '';
   if (!first.startsWith(GRAMMAR_HEADER_PREFIX)) return null;
+  let json = first.slice(GRAMMAR_HEADER_PREFIX.length);
+  if (json.trimEnd().endsWith('{')) {
+    // Multi-line form: comment lines up to the closing "# }}".
+    const end = lines.indexOf('# }}');
+    if (end < 0) return null;
+    json += lines.slice(1, end + 1).map((l) => l.replace(/^#/, '')).join('\n');
+  }
   try {
-    const parsed = JSON.parse(first.slice(GRAMMAR_HEADER_PREFIX.length)) as { schema?: unknown; decisions?: unknown };
+    const parsed = JSON.parse(json) as { schema?: unknown; decisions?: unknown };
     return parsed.schema === GRAMMAR_VERSION_SCHEMA ? parseDecisions(parsed.decisions) : null;
   } catch {
     return null;
