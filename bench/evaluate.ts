@@ -64,7 +64,12 @@ function phases(r: RunnerResult): Record<string, number> {
   return { total: t.total ?? 0, startup: Math.max(0, (t.total ?? 0) - measured), validate, load: t.load ?? 0, train: t.train ?? 0, eval: t.eval ?? 0 };
 }
 
-interface RunFigures { workers: number; wallS: number; perMinute: number; passed: number; failed: string[]; phases: Record<string, { median: number; p90: number }> }
+interface RunFigures {
+  workers: number; wallS: number; perMinute: number; passed: number; failed: string[];
+  phases: Record<string, { median: number; p90: number }>;
+  /** Seconds per evaluation by program, for ratios over the programs both pipelines ran. */
+  totals: Record<string, number>;
+}
 
 async function runBatch(pool: RunnerPool, programs: { name: string; code: string }[], config: RunnerConfig): Promise<RunFigures> {
   const started = performance.now();
@@ -79,6 +84,7 @@ async function runBatch(pool: RunnerPool, programs: { name: string; code: string
   return {
     workers: pool.size, wallS, perMinute: (programs.length / wallS) * 60, passed: ok.length,
     failed: results.filter((x) => !x.r.ok).map((x) => `${x.name}: ${x.r.stage} ${x.r.reason ?? ''}`.slice(0, 160)), phases: table,
+    totals: Object.fromEntries(ok.map((x) => [x.name, phases(x.r).total!])),
   };
 }
 
@@ -130,6 +136,9 @@ async function main(): Promise<void> {
   for (const baseline of ['native-dataloader', 'nngpt']) {
     const b = report[baseline];
     if (!b) continue;
+    const common = Object.keys(b.one.totals).filter((name) => fast.one.totals[name] !== undefined);
+    const matched = quantile(common.map((name) => b.one.totals[name]! / fast.one.totals[name]!), 0.5);
+    console.log(`  vs ${baseline.padEnd(18)} median per-program ratio over the ${common.length} programs both ran: ${f(matched, 2)}x`);
     console.log(`  vs ${baseline.padEnd(18)} median ${f(b.one.phases.total!.median / fast.one.phases.total!.median, 2)}x   ` +
       `train phase ${f(b.one.phases.train!.median / fast.one.phases.train!.median, 2)}x   ` +
       `per-minute 1 worker ${f(fast.one.perMinute / b.one.perMinute, 2)}x   k workers ${f(fast.many.perMinute / b.many.perMinute, 2)}x`);
