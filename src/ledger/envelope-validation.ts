@@ -1,16 +1,17 @@
 import type { ExpectedVersion, NewEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { canonicalText } from './canonical-text';
 import { MAX_EVENT_BYTES } from './event-store.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_STREAM_ID_LENGTH = 200;
 const MAX_TYPE_LENGTH = 200;
 
-/** A NewEvent after validation: ids lower-cased and data/metadata reduced to plain JSON values. */
+/** A NewEvent after validation: id lower-cased, data and metadata serialized once as canonical JSON text. */
 export interface ValidEvent extends NewEvent {
   /** Serialized size, used for the size limit. */
   readonly bytes: number;
-  /** data and metadata as JSON text, reused for the INSERT so each is serialized once. */
+  /** data and metadata as canonical JSON text: hashed, compared for idempotency and inserted as they are. */
   readonly dataJson: string;
   readonly metadataJson: string;
 }
@@ -40,16 +41,16 @@ export function validateExpectedVersion(expected: unknown): ExpectedVersion {
     "Use a stream version (integer >= 0, or -1 for a new stream), 'no_stream', 'stream_exists' or 'any'.");
 }
 
-/** Round-trips through JSON so what we hash is exactly what the database will give back. */
-function plainJson(value: unknown, what: string, eventId: string): { value: unknown; text: string } {
+/** Canonical JSON text of a value, as JSON.stringify would see it; what is hashed, compared and stored. */
+function jsonText(value: unknown, what: string, eventId: string): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = canonicalText(value);
   } catch (error) {
     throw bad(`event ${eventId}: ${what} is not serializable as JSON (${(error as Error).message})`, { eventId });
   }
   if (text === undefined) throw bad(`event ${eventId}: ${what} is missing or not a JSON value`, { eventId });
-  return { value: JSON.parse(text) as unknown, text };
+  return text;
 }
 
 export function validateEvents(events: unknown): ValidEvent[] {
@@ -83,9 +84,9 @@ export function validateEvents(events: unknown): ValidEvent[] {
     if (typeof m.recordedAt !== 'string' || Number.isNaN(Date.parse(m.recordedAt))) {
       throw bad(`event ${eventId}: metadata.recordedAt must be an ISO-8601 time, got ${JSON.stringify(m.recordedAt)}`, { eventId });
     }
-    const data = plainJson(e.data, 'data', eventId);
-    const metadata = plainJson(m, 'metadata', eventId);
-    const bytes = Buffer.byteLength(data.text) + Buffer.byteLength(metadata.text);
+    const dataJson = jsonText(e.data, 'data', eventId);
+    const metadataJson = jsonText(m, 'metadata', eventId);
+    const bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
     if (bytes > MAX_EVENT_BYTES) {
       throw new LedgerError('TOO_LARGE', `event ${eventId} (${e.type}) is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`,
         'Store large payloads (weights, logs, datasets) as files in the artifact directory and record their content hash in the event.',
@@ -95,11 +96,11 @@ export function validateEvents(events: unknown): ValidEvent[] {
       eventId,
       type: e.type,
       schemaVersion: e.schemaVersion,
-      data: data.value,
-      metadata: metadata.value as NewEvent['metadata'],
+      data: e.data,
+      metadata: m as unknown as NewEvent['metadata'],
       bytes,
-      dataJson: data.text,
-      metadataJson: metadata.text,
+      dataJson,
+      metadataJson,
     };
   });
 }

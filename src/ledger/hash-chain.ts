@@ -1,4 +1,5 @@
-import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json';
+import { sha256Hex } from '../../domain/shared/canonical-json';
+import { canonicalText } from './canonical-text';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 
 /** prevHash of the first event in the log. */
@@ -7,18 +8,25 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type HashedFields = Pick<RecordedEvent,
   'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'streamId' | 'streamVersion' | 'globalPosition'>;
 
-/** sha256(prevHash + canonicalJson(content)): each event commits to its content and to the whole log before it. */
+export type PositionedFields = Omit<HashedFields, 'data' | 'metadata'>;
+
+/**
+ * sha256(prevHash + canonicalJson({eventId, type, schemaVersion, data, metadata, streamId, streamVersion, globalPosition})):
+ * each event commits to its content and to the whole log before it. Assembled from data and metadata already in
+ * canonical text (keys of the envelope object in sorted order), so the append path serializes each event once.
+ */
+export function eventHashFromText(prevHash: string, event: PositionedFields, dataText: string | undefined, metadataText: string | undefined): string {
+  let text = '{';
+  if (dataText !== undefined) text += `"data":${dataText},`;
+  text += `"eventId":${JSON.stringify(event.eventId)},"globalPosition":${canonicalText(event.globalPosition)},`;
+  if (metadataText !== undefined) text += `"metadata":${metadataText},`;
+  text += `"schemaVersion":${canonicalText(event.schemaVersion)},"streamId":${JSON.stringify(event.streamId)},` +
+    `"streamVersion":${canonicalText(event.streamVersion)},"type":${JSON.stringify(event.type)}}`;
+  return sha256Hex(prevHash + text);
+}
+
 export function eventHash(prevHash: string, event: HashedFields): string {
-  return sha256Hex(prevHash + canonicalJson({
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    globalPosition: event.globalPosition,
-  }));
+  return eventHashFromText(prevHash, event, canonicalText(event.data), canonicalText(event.metadata));
 }
 
 export interface ChainBreak {

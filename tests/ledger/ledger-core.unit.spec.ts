@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json';
+import { canonicalText } from '../../src/ledger/canonical-text';
 import { ChainVerifier, eventHash, GENESIS_HASH } from '../../src/ledger/hash-chain';
 import { resolveStoreLocation, STORE_ENV } from '../../src/ledger/open-event-store';
 import { splitStatements } from '../../src/ledger/sql/sql-event-store';
@@ -47,6 +49,35 @@ describe('hash chain', () => {
     for (const change of [{ streamId: 'other' }, { streamVersion: 7 }, { globalPosition: 9 }, { type: 'U' }, { schemaVersion: 2 },
       { metadata: { ...e!.metadata, actor: 'mallory' } }, { eventId: '00000000-0000-4000-8000-999999999999' }]) {
       assert.notEqual(eventHash(GENESIS_HASH, { ...e!, ...change }), e!.hash, JSON.stringify(change));
+    }
+  });
+});
+
+describe('canonical text', () => {
+  const samples: unknown[] = [
+    null, true, 0, -0, 1.5, 1e21, 5e-324, NaN, Infinity, 'naïve 🧪 "q" \\ \n \u2028', [], {}, [undefined, () => 1, null],
+    { b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, '10': 'ten', '9': 'nine', '01': 'zero-one', '': 'empty' },
+    { when: new Date('2026-01-02T03:04:05.000Z'), nested: { toJSON: () => ({ y: 2, x: 1 }) }, big: 9007199254740993 },
+    Object.assign(Object.create({ inherited: 1 }), { own: 2 }), [new Number(3), new String('s'), new Boolean(false)],
+  ];
+
+  it('equals canonicalJson of the JSON round trip, for awkward values', () => {
+    for (const value of samples) {
+      assert.equal(canonicalText(value), canonicalJson(JSON.parse(JSON.stringify(value))), JSON.stringify(value));
+    }
+    assert.equal(canonicalText(undefined), undefined);
+    assert.throws(() => canonicalText({ n: 10n }), TypeError);
+  });
+
+  it('eventHash is sha256(prevHash + canonicalJson(envelope fields))', () => {
+    for (const data of samples) {
+      const e = chain(1)[0]!;
+      const fields = { ...e, data: JSON.parse(JSON.stringify({ wrapped: data })) as unknown };
+      const expected = sha256Hex(GENESIS_HASH + canonicalJson({
+        eventId: fields.eventId, type: fields.type, schemaVersion: fields.schemaVersion, data: fields.data, metadata: fields.metadata,
+        streamId: fields.streamId, streamVersion: fields.streamVersion, globalPosition: fields.globalPosition,
+      }));
+      assert.equal(eventHash(GENESIS_HASH, fields), expected);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../domain/shared/canonical-json';
+import { canonicalText } from '../canonical-text';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from '../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type {
@@ -6,7 +6,7 @@ import type {
   SubscriptionHandler,
 } from '../event-store.port';
 import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEvent } from '../envelope-validation';
-import { ChainVerifier, eventHash, GENESIS_HASH, type ChainBreak } from '../hash-chain';
+import { ChainVerifier, eventHashFromText, GENESIS_HASH, type ChainBreak } from '../hash-chain';
 import { PollingSubscription } from '../subscription';
 import { UpcasterRegistry } from '../upcasters';
 import { EVENT_COLUMNS, eventsToRecordset, INSERT_EVENTS_SQL, rowToEvent, type EventRow } from './event-rows';
@@ -103,7 +103,7 @@ export class SqlEventStore implements EventStore {
             eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata,
             streamId, streamVersion: current + 1 + i, globalPosition: position,
           };
-          const hash = eventHash(prevHash, content);
+          const hash = eventHashFromText(prevHash, content, e.dataJson, e.metadataJson);
           const event: RecordedEvent = { ...content, hash, prevHash };
           prevHash = hash;
           return event;
@@ -133,7 +133,7 @@ export class SqlEventStore implements EventStore {
       const found = stored.get(e.eventId);
       if (!found) continue;
       const same = found.streamId === streamId && found.type === e.type && found.schemaVersion === e.schemaVersion &&
-        canonicalJson(found.data) === canonicalJson(e.data) && canonicalJson(found.metadata) === canonicalJson(e.metadata);
+        canonicalText(found.data) === e.dataJson && canonicalText(found.metadata) === e.metadataJson;
       if (!same) {
         throw new LedgerError('CONFLICT',
           `event id ${e.eventId} is already recorded (stream ${found.streamId}, position ${found.globalPosition}) with different content`,
