@@ -276,9 +276,9 @@ export function eventStoreContract(harness: StoreHarness): void {
             seen.push(e.globalPosition);
           }, { pollIntervalMs: 20 });
           await sub.caughtUp;
-          await waitFor(() => seen.length >= 30, 5000, 'catch-up');
+          await waitFor(() => seen.length >= 30, 20_000, 'catch-up');
           await store.append(s, testEvents(10), 29);
-          await waitFor(() => seen.length >= 40, 5000, 'live events');
+          await waitFor(() => seen.length >= 40, 20_000, 'live events');
           await sub.stop();
           assert.equal(await store.loadCheckpoint('contract-sub'), 40);
           await store.append(s, testEvents(5), 39);
