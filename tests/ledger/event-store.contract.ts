@@ -440,7 +440,12 @@ export function eventStoreContract(harness: StoreHarness): void {
             }
           })();
           const slow = slowWriter.append('slow-stream', [testEvent('Slow')], 'any');
-          await new Promise((r) => setTimeout(r, 150));
+          // Start the fast appends only once the slow one sleeps inside its transaction (position already taken).
+          const deadline = Date.now() + 15_000;
+          while ((await reader.client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()"))[0]?.n !== 1) {
+            assert.ok(Date.now() < deadline, 'the slow append never reached its sleep');
+            await new Promise((r) => setTimeout(r, 10));
+          }
           const fast = await Promise.all(Array.from({ length: 3 }, (_, i) => writer.append(`fast-${i}`, [testEvent('Fast')], 'any')));
           const slowResult = await slow;
           await new Promise((r) => setTimeout(r, 100));
