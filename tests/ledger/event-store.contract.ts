@@ -448,7 +448,7 @@ export function eventStoreContract(harness: StoreHarness): void {
           }
           const fast = await Promise.all(Array.from({ length: 3 }, (_, i) => writer.append(`fast-${i}`, [testEvent('Fast')], 'any')));
           const slowResult = await slow;
-          await new Promise((r) => setTimeout(r, 100));
+          await waitFor(() => lastSeen >= 5, 15_000, 'the reader to reach the head');
           reading = false;
           await readLoop;
           assert.deepEqual(gaps, []);
