@@ -9,6 +9,7 @@ export function buildProgram(): Command {
       'Exit status: 0 ok, 2 bad input, 3 not found, 4 conflict, 5 refused by a domain rule, 6 integrity failure,\n' +
       '7 too large, 8 store locked, 9 unavailable, 10 timeout, 11 unsupported, 130 interrupted, 1 internal error.')
     .version(require('../../../package.json').version as string)
+    .enablePositionalOptions() // lets subcommands own flags such as `generate --version V`
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program);

@@ -16,6 +16,7 @@ interface GenerateOptions {
   seed: number;
   delta?: boolean;
   generatorVersion?: string;
+  version?: string;
   out: string;
   json?: boolean;
   dataset: string;
@@ -38,7 +39,8 @@ export function register(program: Command): void {
     .option('--n <count>', 'how many programs', intOption('--n', 1), 8)
     .option('--seed <seed>', 'generation seed', intOption('--seed', 0), 42)
     .option('--delta', 'propose unified diffs against parents (from --parents, --lemur or the seed corpus)')
-    .option('--generator-version <version>', 'generator version to load (default: the initial one); named so because --version is the CLI\'s own flag')
+    .option('--version <version>', 'generator version to load (default: the initial one)')
+    .option('--generator-version <version>', 'the same as --version')
     .option('--dataset <name>', 'dataset named in the prompt and shapes', 'fashion-mnist')
     .option('--budget <params>', 'parameter budget', intOption('--budget', 1), 500_000)
     .option('--parents <dir>', 'delta parents: the .py files of a directory (e.g. an earlier --out)')
@@ -49,7 +51,7 @@ export function register(program: Command): void {
     .action(async (options: GenerateOptions) => {
       const artifactDir = options.artifacts ?? artifactDirFor(process.env.NAS_LEDGER_STORE ?? '.nas-ledger');
       const generator = await createGenerator(options.generator, {
-        artifactDir, version: options.generatorVersion, device: options.device, dataset: options.dataset, parameterBudget: options.budget,
+        artifactDir, version: options.version ?? options.generatorVersion, device: options.device, dataset: options.dataset, parameterBudget: options.budget,
       });
       const corpus = options.delta ? parentsFor(options) : [];
       log(`generating ${options.n} program(s) with ${generator.ref.id} ${generator.ref.version}${options.delta ? ` (delta, ${corpus.length} parents)` : ''}`);
