@@ -17,7 +17,7 @@ const simRun = (id: string, store: string, bus: string, agents: number) => [
 const resume = (id: string, store: string, bus: string, agents: number) => ['resume', id, '--store', store, '--bus', bus, '--agents', String(agents), '--concurrency', '2', '--lease-ms', String(LEASE_MS)];
 
 async function finish(child: Child, what: string): Promise<void> {
-  const code = await Promise.race([child.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 90_000))]);
+  const code = await Promise.race([child.exited, new Promise<'timeout'>((r) => { setTimeout(() => r('timeout'), 90_000).unref(); })]);
   if (code === 'timeout') { await killHard(child); assert.fail(`${what} did not finish:\n${child.output()}`); }
   assert.equal(code, 0, `${what} exited ${code}:\n${child.output()}`);
 }

@@ -17,7 +17,7 @@ describe('nas-ledger run, grammar generator + CPU runner on a Fashion-MNIST subs
   it('completes 2 cycles x 4 candidates with real evaluations recorded', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'nas-real-')), 'ledger');
     const child = spawnNode(CLI, ['run', '--config', join(repoRoot(), 'configs', 'smoke.json'), '--store', store, '--val-subset', '500', '--id', 'smoke-e2e', '--json']);
-    const code = await Promise.race([child.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 400_000))]);
+    const code = await Promise.race([child.exited, new Promise<'timeout'>((r) => { setTimeout(() => r('timeout'), 400_000).unref(); })]);
     if (code === 'timeout') { child.process.kill('SIGKILL'); assert.fail(`run did not finish:\n${child.output()}`); }
     assert.equal(code, 0, child.output());
     assert.match(child.output(), /"experimentId": "smoke-e2e"/);
