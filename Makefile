@@ -2,13 +2,18 @@
 SHELL := /bin/bash
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: run test setup system build bench clean
+.PHONY: run test setup system test-deps build bench clean
 
 run: setup build
 	node bin/nas-ledger.js run
 
-test: setup build
+test: setup test-deps build
 	node tests/run-tests.mjs
+
+# The Kafka jars (Maven Central) and the transformers/peft venv (PyPI), cached under .cache/.
+test-deps:
+	./scripts/setup-kafka.sh
+	./scripts/setup-llm-venv.sh
 
 setup: system $(NODE_STAMP)
 
