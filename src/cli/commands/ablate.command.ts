@@ -30,7 +30,7 @@ export function register(program: Command): void {
           const base = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
           const config = { ...base, name: `${base.name}-${variant.replace(' ', '-')}`, ablations: switches };
           log(`ablation "${variant}": ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, seed ${config.seed}`);
-          const result = await runLoop({ config, store, signal , agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1) });
+          const result = await runLoop({ config, store, signal , agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : undefined) });
           rows.push(ablationRow(variant, result.experimentId, config.threshold, await experimentEventsOf(store, result.experimentId)));
           log(formatAblationTable(rows.slice(-1))[1]!);
         }

@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .option('--no-threshold-filter', 'ablation: no accuracy threshold')
     .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
     .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
-    .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
     .option('--val-subset <n>', 'validation images per evaluation for the local PyTorch agent (default 1000)', intOption('--val-subset', 1))
     .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)')
     .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
@@ -97,7 +97,7 @@ export function register(program: Command): void {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
         `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${config.store}, bus ${config.bus}`);
-      await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : 1), leaseMs: flags.leaseMs, valSubset: flags.valSubset }, flags);
+      await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : undefined), leaseMs: flags.leaseMs, valSubset: flags.valSubset }, flags);
     });
 
   program.command('resume <experiment>')
@@ -105,7 +105,7 @@ export function register(program: Command): void {
     .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
     .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)')
     .option('--agents <n>', 'agents in this process', intOption('--agents', 0))
-    .option('--concurrency <n>', 'jobs each local agent runs at once', intOption('--concurrency', 1))
+    .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
     .option('--lease-ms <ms>', 'job claim lease', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (experimentId: string, flags: RunFlags) => {
