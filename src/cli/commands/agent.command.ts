@@ -4,6 +4,9 @@ import { openEventStore, resolveStoreLocation } from '../../ledger/open-event-st
 import { openAgentBus } from '../../bus/open-agent-bus';
 import { startLocalAgent } from '../../app/local-agent';
 import { createGpuAgent } from '../../../gpu-agent/agent/gpu-agent';
+import { JobHandlerRegistry } from '../../../gpu-agent/agent/job-handlers';
+import { registerGeneratorHandlers } from '../../../gpu-agent/generators/generator-handlers';
+import { artifactDirFor } from '../../generators/artifact-store';
 import { intOption, log } from '../cli-context';
 
 interface AgentFlags {
@@ -12,7 +15,7 @@ interface AgentFlags {
 
 export function register(program: Command): void {
   program.command('agent')
-    .description('Run a GPU agent: take evaluate jobs (and generate / fine-tune jobs, when the generators are registered) from the bus,\n' +
+    .description('Run a GPU agent: take evaluate, generate and fine-tune jobs from the bus,\n' +
       'run them in sandboxed PyTorch runners, and append the results to the ledger. Stops cleanly on Ctrl-C / SIGTERM.')
     .option('--bus <url>', 'inproc | kafka://host:port', 'inproc')
     .option('--store <url>', 'postgres://... or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
@@ -27,12 +30,15 @@ export function register(program: Command): void {
       const location = resolveStoreLocation(flags.store);
       const store = await openEventStore(flags.store);
       try {
+        const registry = new JobHandlerRegistry();
         const agent = await createGpuAgent({
-          store, device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
+          store, registry, device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
           timeoutS: flags.timeout, threads: flags.threads, hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
         });
+        // Generator versions and adapters are files: agents on several machines must share this directory.
+        registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(flags.store), device: agent.device.device, log });
         const bus = await openAgentBus(flags.bus);
-        const consumer = await startLocalAgent(store, bus, { realHandler: agent.handler, concurrency: agent.pool.size, agentId: agent.agentId, log });
+        const consumer = await startLocalAgent(store, bus, { realHandler: registry.dispatch, concurrency: agent.pool.size, agentId: agent.agentId, log });
         await new Promise<void>((done) => {
           process.once('SIGINT', done);
           process.once('SIGTERM', done);
