@@ -1,22 +1,20 @@
 import type { NoveltyParameters } from '../../domain/experiment/config';
-import { MinHasher, decodeSignature, encodeSignature, estimateJaccard } from '../../domain/novelty/minhash';
-import { tokenizePython, stripDocstrings } from '../../domain/novelty/python-lexer';
-import { normalizeNames } from '../../domain/novelty/normalize-names';
-import { hashShingles, hashTokens, tokenTexts } from '../../domain/novelty/shingles';
+import { LexError } from '../../domain/novelty/python-lexer';
+import { NOVELTY_INDEX_EVENT_TYPES, NoveltyIndex } from '../../domain/novelty/novelty-index';
 
 /**
- * The paper's text-novelty check for one candidate: MinHash-Jaccard of its 10-token shingles against the
- * training corpus (J_train) and against the candidates generated earlier in its cycle (J_gen). The corpus
- * and cycle are small (hundreds to a few thousand programs), so every estimate is checked exactly against
- * every signature; an LSH index only pays off beyond that (domain/novelty carries one).
+ * The orchestrator's side of the paper's text-novelty check: one domain `NoveltyIndex` per experiment.
+ *
+ * The index is a fold of the experiment's ledger events (CorpusSeeded, CycleStarted, NoveltyAssessed,
+ * CandidateAdmitted, CandidateNotAdmitted): `take` applies each one as the orchestrator's view takes it in, so a
+ * restarted orchestrator that re-reads the log has exactly the index the crashed one had. Verdicts come from
+ * `NoveltyIndex.assess`: J_train over the corpus (seeds by entryId, admitted candidates by architectureId), J_gen
+ * over the candidates assessed earlier in the same cycle, and the cycle's running rejection count. Below 20k rows
+ * the index scans every signature, so the maxima are exact.
+ *
+ * `assess` records the candidate in the index before its NoveltyAssessed event is appended; if that append does
+ * not happen, the caller calls `discardUnrecorded` and the index is rebuilt from the events on the next use.
  */
-export interface Reference {
-  readonly id: string;
-  readonly code: string;
-  /** base64 signature when already known (from NoveltyAssessed), to avoid re-hashing. */
-  readonly signature?: string;
-}
-
 export interface NoveltyVerdict {
   readonly jTrain: number;
   readonly jGen: number;
@@ -24,58 +22,72 @@ export interface NoveltyVerdict {
   readonly nearestGenId: string | null;
   readonly nearDupTextTrain: boolean;
   readonly nearDupTextGen: boolean;
+  /** Near-duplicates flagged in this cycle up to and including this candidate. */
+  readonly rejectionCount: number;
+  /** base64 MinHash signature (NoveltyAssessed.signature). */
   readonly signature: string;
 }
 
+type IndexEvent = { readonly type: string; readonly data: unknown };
+
+const INDEX_EVENT_TYPES: ReadonlySet<string> = new Set(NOVELTY_INDEX_EVENT_TYPES);
+
 export class NoveltyEngine {
-  private readonly hasher: MinHasher;
-  private readonly cache = new Map<string, Uint32Array>();
+  /** The experiment's events the index folds, in log order: what a rebuild replays. */
+  private readonly events: IndexEvent[] = [];
+  private index: NoveltyIndex | null = null;
+  /** Signatures (or the LexError) of candidates' source, by candidate id: each program is tokenized once. */
+  private readonly signed = new Map<string, Uint32Array | LexError>();
 
-  constructor(private readonly parameters: NoveltyParameters) {
-    this.hasher = new MinHasher(parameters.permutations, parameters.seed);
+  constructor(private readonly parameters: NoveltyParameters) {}
+
+  /** Folds one of this experiment's recorded events (other types are ignored). */
+  take(event: IndexEvent): void {
+    if (!INDEX_EVENT_TYPES.has(event.type)) return;
+    this.events.push(event);
+    this.index?.apply(event);
   }
 
-  /** The MinHash signature of a program; code the lexer cannot read gets the empty signature (similar to nothing). */
-  signatureOf(code: string): Uint32Array {
-    const cached = this.cache.get(code);
-    if (cached) return cached;
-    let texts: string[];
-    try {
-      let tokens = stripDocstrings(tokenizePython(code));
-      if (this.parameters.normalizeNames) tokens = normalizeNames(tokens);
-      texts = tokenTexts(tokens);
-    } catch {
-      texts = [];
+  /** The index, rebuilt from the events taken so far when there is none yet (first use, or after a discard). */
+  private current(): NoveltyIndex {
+    if (!this.index) {
+      const index = new NoveltyIndex(this.parameters);
+      for (const event of this.events) index.apply(event);
+      this.index = index;
     }
-    const signature = this.hasher.sign(hashShingles(hashTokens(texts), this.parameters.shingleSize));
-    this.cache.set(code, signature);
-    return signature;
+    return this.index;
   }
 
-  private signatureOfRef(ref: Reference): Uint32Array {
-    if (ref.signature) {
-      try { return decodeSignature(ref.signature, this.parameters.permutations); } catch { /* fall through and re-hash */ }
+  /**
+   * The candidate's signature, or the LexError its source raises. LexError is how NoveltyIndex reports source
+   * it cannot tokenize; the loop records such a candidate as a rejection at stage 'parse' (docs/novelty.md,
+   * "bad source") instead of signing it as an empty program.
+   */
+  signatureOf(candidateId: string, code: string): Uint32Array | LexError {
+    let result = this.signed.get(candidateId);
+    if (result === undefined) {
+      try {
+        result = this.current().signer.sign(code).signature;
+      } catch (error) {
+        if (!(error instanceof LexError)) throw error;
+        result = error;
+      }
+      this.signed.set(candidateId, result);
     }
-    return this.signatureOf(ref.code);
+    return result;
   }
 
-  private nearest(signature: Uint32Array, refs: readonly Reference[]): { j: number; id: string | null } {
-    let best = 0; let id: string | null = null;
-    for (const ref of refs) {
-      const j = estimateJaccard(signature, this.signatureOfRef(ref));
-      if (j > best) { best = j; id = ref.id; }
-    }
-    return { j: best, id };
-  }
-
-  assess(code: string, corpus: readonly Reference[], earlierInCycle: readonly Reference[]): NoveltyVerdict {
-    const signature = this.signatureOf(code);
-    const train = this.nearest(signature, corpus);
-    const gen = this.nearest(signature, earlierInCycle);
-    const tau = this.parameters.nearDuplicateTau;
+  /** The verdict for a candidate, in generation order; it is recorded in the index as generated in its cycle. */
+  assess(candidateId: string, cycle: number, signature: Uint32Array, structuralFingerprint: string | null): NoveltyVerdict {
+    const a = this.current().assess(candidateId, cycle, signature, structuralFingerprint);
     return {
-      jTrain: train.j, jGen: gen.j, nearestTrainId: train.id, nearestGenId: gen.id,
-      nearDupTextTrain: train.j > tau, nearDupTextGen: gen.j > tau, signature: encodeSignature(signature),
+      jTrain: a.jTrain, jGen: a.jGen, nearestTrainId: a.nearestTrainId, nearestGenId: a.nearestGenId,
+      nearDupTextTrain: a.nearDupTextTrain, nearDupTextGen: a.nearDupTextGen, rejectionCount: a.rejectionCount, signature: a.signature,
     };
+  }
+
+  /** Forgets what `assess` recorded without a NoveltyAssessed event to back it: the next use rebuilds from the events. */
+  discardUnrecorded(): void {
+    this.index = null;
   }
 }

@@ -10,8 +10,9 @@ import type { EventStore, Subscription } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agent-job';
 import { executeOnStream, toNewEvents, type CommandContext, type CommandOutcome } from './ledger-commands';
-import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CycleView, type LoopView } from './loop-view';
+import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CandidateView, type CycleView, type LoopView } from './loop-view';
 import { NoveltyEngine } from './novelty-engine';
+import { LexError } from '../../domain/novelty/python-lexer';
 
 /** Where the seed corpus comes from (the generator family decides: LEMUR-style files, simulated genomes). */
 export type SeedCorpusSource = (experimentId: string, config: NonNullable<LoopView['config']>) => Promise<{ entries: CorpusEntry[]; source: string }>;
@@ -102,6 +103,8 @@ export class LoopOrchestrator {
 
   private take(event: RecordedEvent): boolean {
     const changed = applyEvent(this.view, event);
+    // The novelty index folds the same events as the view (this experiment's, each once, in log order).
+    if (changed) this.noveltyOf()?.take(event);
     if (changed) this.options.onEvent?.(event, this.view);
     return changed;
   }
@@ -126,6 +129,12 @@ export class LoopOrchestrator {
         this.running = false;
       }
     })();
+  }
+
+  /** The experiment's novelty index; null until the registration (and with it the novelty parameters) is known. */
+  private noveltyOf(): NoveltyEngine | null {
+    if (!this.novelty && this.view.config) this.novelty = new NoveltyEngine(this.view.config.novelty);
+    return this.novelty;
   }
 
   private ctx(commandId: string, causationId: string | null): CommandContext {
@@ -207,6 +216,7 @@ export class LoopOrchestrator {
     }
     for (const candidate of cycle.candidates) {
       if (!candidate || candidate.status !== 'generated') continue;
+      if (await this.rejectUnlexable(candidate)) continue;
       const jobId = jobIdFor.evaluate(candidate.candidateId);
       if (this.jobFailedTooOften(jobId)) {
         const failures = this.view.jobs.get(jobId)!.failures;
@@ -227,6 +237,29 @@ export class LoopOrchestrator {
   }
 
   /**
+   * Source that the novelty lexer cannot tokenize (LexError) is recorded as a rejection at stage 'parse' before its
+   * evaluation is ever published, as docs/novelty.md ("bad source") prescribes: it is never signed as an empty
+   * program. The runner's own parse stage (Python's ast.parse) normally rejects such source first; this catches
+   * what it lets through. Returns true when the candidate is (being) rejected and must not be evaluated.
+   */
+  private async rejectUnlexable(candidate: CandidateView): Promise<boolean> {
+    const signature = this.noveltyOf()!.signatureOf(candidate.candidateId, candidate.code);
+    if (!(signature instanceof LexError)) return false;
+    const view = this.view;
+    try {
+      const outcome = await executeOnStream(this.store, streamIds.candidate(candidate.candidateId), candidateDecider, {
+        type: 'RecordRejection', data: { experimentId: view.experimentId, cycle: candidate.cycle, candidateId: candidate.candidateId, stage: 'parse', reason: signature.message, params: null, device: null },
+      }, this.ctx(`RejectUnlexable:${candidate.candidateId}`, null));
+      if (outcome === 'conflict') this.dirty = true;
+    } catch (error) {
+      // Refused: the ledger already holds its result (a runner was faster, the view lags); re-plan from the ledger.
+      if (!(error instanceof LedgerError && error.code === 'REFUSED')) throw error;
+      this.dirty = true;
+    }
+    return true;
+  }
+
+  /**
    * Novelty, then admission, strictly in generation order: candidate i is judged only once every earlier
    * candidate of the cycle is generated and decided, so J_gen (over the cycle's earlier candidates) and the
    * running rejection count mean what the paper means, whatever order the evaluations finish in.
@@ -234,39 +267,52 @@ export class LoopOrchestrator {
   private async judgeInOrder(cycle: CycleView): Promise<void> {
     const view = this.view;
     const config = view.config!;
-    this.novelty ??= new NoveltyEngine(config.novelty);
-    let nearDups = 0;
+    const novelty = this.noveltyOf()!;
     for (let index = 0; index < cycle.planned; index++) {
       const candidate = cycle.candidates[index];
       if (!candidate) return;
       if (candidate.status === 'rejected') continue;
-      if (candidate.decision !== null) { if (candidate.novelty?.nearDup) nearDups++; continue; }
+      if (candidate.decision !== null) continue;
       if (candidate.status !== 'evaluated') return;
-      const corpus = corpusOf(view).map((e) => ({ id: e.entryId, code: e.code }));
-      const earlier = cycle.candidates.slice(0, index).map((c) => ({ id: c!.candidateId, code: c!.code, signature: c!.novelty?.signature }));
-      const verdict = this.novelty.assess(candidate.code, corpus, earlier);
-      const isDup = verdict.nearDupTextTrain || verdict.nearDupTextGen;
-      const structuralDuplicateOf = this.structuralDuplicate(candidate.candidateId, candidate.structuralFingerprint);
       const ctx = this.ctx(`Judge:${candidate.candidateId}`, cycle.startedEventId);
       const stream = streamIds.candidate(candidate.candidateId);
+      const recorded = await this.store.readStream(stream);
+      if (recorded.some((e) => e.metadata.commandId === ctx.commandId)) return; // already judged; the subscription will bring it
+      const signature = novelty.signatureOf(candidate.candidateId, candidate.code);
+      if (signature instanceof LexError) {
+        // Cannot arise for evaluations this orchestrator published: rejectUnlexable records unlexable source as a
+        // 'parse' rejection before its evaluate job goes out, and lexing is deterministic. It can only come from an
+        // evaluation published by an older version of the loop. The decider refuses a rejection after an evaluation,
+        // and signing the source as an empty program would silently call it novel, so the loop stops here instead.
+        throw new LedgerError('INTEGRITY', `candidate ${candidate.candidateId} was evaluated but its source cannot be tokenized for the novelty check: ${signature.message}`,
+          'Its evaluation predates the parse-stage lexer check; inspect it with `nas-ledger events export` and fail or re-run the experiment.',
+          { candidateId: candidate.candidateId, line: signature.line, col: signature.col });
+      }
+      // J_train over seeds + admitted, J_gen over the candidates assessed earlier in this cycle, the running
+      // rejection count: all from the experiment's NoveltyIndex, which now holds this candidate as generated.
+      const verdict = novelty.assess(candidate.candidateId, cycle.cycle, signature, candidate.structuralFingerprint);
+      const structuralDuplicateOf = this.structuralDuplicate(candidate.candidateId, candidate.structuralFingerprint);
       const noveltyCommand = {
         type: 'RecordNovelty' as const, data: {
           experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, ...verdict,
-          rejectionCount: nearDups + (isDup ? 1 : 0), structuralFingerprint: candidate.structuralFingerprint, structuralDuplicateOf,
+          structuralFingerprint: candidate.structuralFingerprint, structuralDuplicateOf,
         },
       };
       // Novelty and the admission decision are one append: a crash cannot leave a verdict without its decision.
-      const recorded = await this.store.readStream(stream);
-      if (recorded.some((e) => e.metadata.commandId === ctx.commandId)) return; // already judged; the subscription will bring it
-      let state = recorded.reduce((s, e) => candidateDecider.evolve(s, { type: e.type, data: e.data } as never), candidateDecider.initialState());
-      const noveltyEvents = candidateDecider.decide(noveltyCommand, state);
-      for (const e of noveltyEvents) state = candidateDecider.evolve(state, e);
-      const decision = candidateDecider.decide({ type: 'DecideAdmission', data: { experimentId: view.experimentId, candidateId: candidate.candidateId, rules: admissionRulesOf(config) } }, state);
+      let appended = false;
       try {
+        let state = recorded.reduce((s, e) => candidateDecider.evolve(s, { type: e.type, data: e.data } as never), candidateDecider.initialState());
+        const noveltyEvents = candidateDecider.decide(noveltyCommand, state);
+        for (const e of noveltyEvents) state = candidateDecider.evolve(state, e);
+        const decision = candidateDecider.decide({ type: 'DecideAdmission', data: { experimentId: view.experimentId, candidateId: candidate.candidateId, rules: admissionRulesOf(config) } }, state);
         await this.store.append(stream, toNewEvents([...noveltyEvents, ...decision], ctx), recorded[recorded.length - 1]!.streamVersion);
+        appended = true;
       } catch (error) {
         if (error instanceof LedgerError && error.code === 'CONFLICT') { this.dirty = true; return; }
         throw error;
+      } finally {
+        // The index took the candidate in; without its NoveltyAssessed event in the ledger that must be undone.
+        if (!appended) novelty.discardUnrecorded();
       }
       return; // wait for the subscription to bring the decision back before judging the next one
     }
