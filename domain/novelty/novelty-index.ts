@@ -173,6 +173,19 @@ export class NoveltyIndex {
     };
   }
 
+  /**
+   * Records a candidate that was generated in this cycle but never assessed (rejected before novelty), so that
+   * J_gen of later candidates is the max over every candidate generated earlier in the cycle, as the paper defines
+   * it. It does not count as a rejection and is never admitted.
+   */
+  noteGenerated(candidateId: string, cycle: number, input: string | Uint32Array): void {
+    const signature = typeof input === 'string' ? this.signer.sign(input).signature : input;
+    this.checkLength(signature);
+    this.startCycle(cycle);
+    if (this.generated.has(candidateId)) return;
+    this.generated.add(candidateId, signature);
+  }
+
   private recordGenerated(candidateId: string, signature: Uint32Array, fingerprint: string | null): void {
     this.generated.add(candidateId, signature);
     if (fingerprint !== null && !this.generatedStructural.has(fingerprint)) this.generatedStructural.set(fingerprint, candidateId);

@@ -9,7 +9,8 @@ import { NOVELTY_INDEX_EVENT_TYPES, NoveltyIndex } from '../../domain/novelty/no
  * CandidateAdmitted, CandidateNotAdmitted): `take` applies each one as the orchestrator's view takes it in, so a
  * restarted orchestrator that re-reads the log has exactly the index the crashed one had. Verdicts come from
  * `NoveltyIndex.assess`: J_train over the corpus (seeds by entryId, admitted candidates by architectureId), J_gen
- * over the candidates assessed earlier in the same cycle, and the cycle's running rejection count. Below 20k rows
+ * over every candidate generated earlier in the same cycle (rejected ones are noted by `noteRejected`), and the
+ * cycle's running rejection count. Below 20k rows
  * the index scans every signature, so the maxima are exact.
  *
  * `assess` records the candidate in the index before its NoveltyAssessed event is appended; if that append does
@@ -84,6 +85,16 @@ export class NoveltyEngine {
       jTrain: a.jTrain, jGen: a.jGen, nearestTrainId: a.nearestTrainId, nearestGenId: a.nearestGenId,
       nearDupTextTrain: a.nearDupTextTrain, nearDupTextGen: a.nearDupTextGen, rejectionCount: a.rejectionCount, signature: a.signature,
     };
+  }
+
+  /**
+   * Counts an earlier, rejected candidate of the cycle among the generated ones for J_gen. Source that does not
+   * lex has no tokens to compare and is left out. Idempotent; after a rebuild the caller notes it again.
+   */
+  noteRejected(candidateId: string, cycle: number, code: string): void {
+    const signature = this.signatureOf(candidateId, code);
+    if (signature instanceof LexError) return;
+    this.current().noteGenerated(candidateId, cycle, signature);
   }
 
   /** Forgets what `assess` recorded without a NoveltyAssessed event to back it: the next use rebuilds from the events. */

@@ -271,7 +271,11 @@ export class LoopOrchestrator {
     for (let index = 0; index < cycle.planned; index++) {
       const candidate = cycle.candidates[index];
       if (!candidate) return;
-      if (candidate.status === 'rejected') continue;
+      if (candidate.status === 'rejected') {
+        // Still a candidate generated earlier in the cycle: J_gen of the ones after it is taken over it too.
+        novelty.noteRejected(candidate.candidateId, cycle.cycle, candidate.code);
+        continue;
+      }
       if (candidate.decision !== null) continue;
       if (candidate.status !== 'evaluated') return;
       const ctx = this.ctx(`Judge:${candidate.candidateId}`, cycle.startedEventId);
@@ -288,7 +292,7 @@ export class LoopOrchestrator {
           'Its evaluation predates the parse-stage lexer check; inspect it with `nas-ledger events export` and fail or re-run the experiment.',
           { candidateId: candidate.candidateId, line: signature.line, col: signature.col });
       }
-      // J_train over seeds + admitted, J_gen over the candidates assessed earlier in this cycle, the running
+      // J_train over seeds + admitted, J_gen over every candidate generated earlier in this cycle, the running
       // rejection count: all from the experiment's NoveltyIndex, which now holds this candidate as generated.
       const verdict = novelty.assess(candidate.candidateId, cycle.cycle, signature, candidate.structuralFingerprint);
       const structuralDuplicateOf = this.structuralDuplicate(candidate.candidateId, candidate.structuralFingerprint);

@@ -24,7 +24,17 @@ describe("the orchestrator's novelty verdicts are a NoveltyIndex over the ledger
       const registered = events.find((e) => e.type === 'ExperimentRegistered')!;
       const params = (registered.data as { config: ExperimentConfig }).config.novelty;
       const code = new Map<string, string>();
-      for (const e of events) if (e.type === 'CandidateGenerated') { const d = e.data as { candidateId: string; code: string }; code.set(d.candidateId, d.code); }
+      const generated: { candidateId: string; cycle: number; index: number }[] = [];
+      const rejected = new Set<string>();
+      for (const e of events) {
+        if (e.type === 'CandidateGenerated') {
+          const d = e.data as { candidateId: string; code: string; cycle: number; index: number };
+          code.set(d.candidateId, d.code);
+          generated.push({ candidateId: d.candidateId, cycle: d.cycle, index: d.index });
+        }
+        if (e.type === 'CandidateRejected') rejected.add((e.data as { candidateId: string }).candidateId);
+      }
+      const indexOf = new Map(generated.map((g) => [g.candidateId, g.index]));
 
       // Replay: at each NoveltyAssessed, assess the candidate's source against the index as folded so far.
       const replay = new NoveltyIndex(params);
@@ -33,6 +43,12 @@ describe("the orchestrator's novelty verdicts are a NoveltyIndex over the ledger
       for (const e of events) {
         if (e.type === 'NoveltyAssessed') {
           const d = e.data as Record<string, unknown> & { candidateId: string; cycle: number; structuralFingerprint: string | null };
+          // J_gen is over every candidate generated earlier in the cycle, the rejected ones included.
+          for (const g of generated) {
+            if (g.cycle === d.cycle && g.index < indexOf.get(d.candidateId)! && rejected.has(g.candidateId)) {
+              replay.noteGenerated(g.candidateId, g.cycle, code.get(g.candidateId)!);
+            }
+          }
           const verdict = replay.assess(d.candidateId, d.cycle, code.get(d.candidateId)!, d.structuralFingerprint);
           for (const field of VERDICT_FIELDS) assert.deepEqual(verdict[field], d[field], `${d.candidateId}.${field}`);
           assessed++;
@@ -49,7 +65,8 @@ describe("the orchestrator's novelty verdicts are a NoveltyIndex over the ledger
       const admitted = events.filter((e) => e.type === 'CandidateAdmitted').length;
       const seeds = (events.find((e) => e.type === 'CorpusSeeded')!.data as { entries: unknown[] }).entries.length;
       assert.equal(folded.corpusSize, seeds - folded.skippedSeeds.length + admitted);
-      assert.deepEqual(folded.toSnapshot(), replay.toSnapshot());
+      assert.deepEqual(folded.toSnapshot().corpus, replay.toSnapshot().corpus);
+      assert.ok(rejected.size > 0, 'some candidates were rejected, so J_gen over them was exercised');
     } finally {
       await reopened.close();
     }
