@@ -8,7 +8,7 @@ import { createGpuAgent } from '../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
 import { registerGeneratorHandlers } from '../../gpu-agent/generators/generator-handlers';
 import { artifactDirFor } from '../generators/artifact-store';
-import { createGenerator } from '../generators/create-generator';
+import { initialGeneratorRef as initialRefOf } from '../generators/create-generator';
 
 /** The real agent in this process: PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
 export interface RealAgent {
@@ -30,11 +30,6 @@ export async function startRealAgent(store: EventStore, storeUrl: string, config
 }
 
 /** The version a generator starts from (cycle 1), as its own factory names it. */
-export async function initialGeneratorRef(config: ExperimentConfig, storeUrl: string): Promise<GeneratorRef> {
-  const generator = await createGenerator(config.generator, { artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device });
-  try {
-    return generator.ref;
-  } finally {
-    await generator.close?.();
-  }
+export function initialGeneratorRef(config: ExperimentConfig, storeUrl: string): Promise<GeneratorRef> {
+  return initialRefOf(config.generator, { artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device });
 }

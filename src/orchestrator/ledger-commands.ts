@@ -1,9 +1,8 @@
 import type { Decider } from '../../domain/shared/decider';
-import type { NewEvent, RecordedEvent } from '../../domain/shared/event-envelope';
-import { eventIdFor } from '../../domain/shared/ids';
+import type { NewEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
-import { EVENT_SCHEMA_VERSIONS, type LedgerEventType } from '../../domain/experiment/events';
 import type { EventStore } from '../ledger/event-store.port';
+import { envelopes, foldStream, handleCommand, type CommandMeta } from '../experiments/shared/handle-command';
 
 export interface CommandContext {
   /** Deterministic per logical command (e.g. `StartCycle:<experiment>:<cycle>`), so a retry re-sends the same event ids. */
@@ -16,40 +15,30 @@ export interface CommandContext {
 
 export type CommandOutcome = 'written' | 'already-recorded' | 'conflict';
 
+function metaOf(ctx: CommandContext): CommandMeta {
+  return { commandId: ctx.commandId, correlationId: ctx.correlationId, causationId: ctx.causationId, actor: ctx.actor, clock: { now: ctx.now } };
+}
+
 export function toNewEvents(events: readonly { type: string; data: unknown }[], ctx: CommandContext): NewEvent[] {
-  const recordedAt = ctx.now().toISOString();
-  return events.map((event, index) => ({
-    eventId: eventIdFor(ctx.commandId, index),
-    type: event.type,
-    schemaVersion: EVENT_SCHEMA_VERSIONS[event.type as LedgerEventType] ?? 1,
-    data: event.data,
-    metadata: { commandId: ctx.commandId, correlationId: ctx.correlationId, causationId: ctx.causationId, actor: ctx.actor, recordedAt },
-  }));
+  return envelopes(events, metaOf(ctx));
 }
 
 /**
- * Load → decide → append at the expected version: the one write path of the loop. A concurrent writer
- * shows up as 'conflict' (the caller re-reads and re-plans); a command whose events are already in the
- * stream (a retry after a crash) is 'already-recorded'. Refusals by the decider are rethrown.
+ * The loop's view of handleCommand (load → decide → append at the expected version) with one attempt: a
+ * concurrent writer shows up as 'conflict' so the orchestrator re-reads and re-plans from the ledger instead of
+ * deciding again blind; a command whose events are already in the stream is 'already-recorded'. Refusals by the
+ * decider are rethrown.
  */
 export async function executeOnStream<C, E extends { type: string; data: unknown }, S>(
   store: EventStore, streamId: string, decider: Decider<C, E, S>, command: C, ctx: CommandContext,
 ): Promise<CommandOutcome> {
-  const recorded = await store.readStream(streamId);
-  if (recorded.some((e) => e.metadata.commandId === ctx.commandId)) return 'already-recorded';
-  const state = foldStream(decider, recorded);
-  const events = decider.decide(command, state);
-  if (events.length === 0) return 'already-recorded';
-  const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.streamVersion;
   try {
-    const result = await store.append(streamId, toNewEvents(events, ctx), expected);
-    return result.written ? 'written' : 'already-recorded';
+    const handled = await handleCommand(store, streamId, decider, command, metaOf(ctx), { maxAttempts: 1 });
+    return handled.outcome === 'written' ? 'written' : 'already-recorded';
   } catch (error) {
     if (error instanceof LedgerError && error.code === 'CONFLICT') return 'conflict';
     throw error;
   }
 }
 
-export function foldStream<C, E, S>(decider: Decider<C, E, S>, recorded: readonly RecordedEvent[]): S {
-  return recorded.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as unknown as E), decider.initialState());
-}
+export { foldStream };
