@@ -106,6 +106,12 @@ export type CandidateEvaluated = DomainEvent<'CandidateEvaluated', {
   readonly timings: Readonly<Record<string, number>>;
   /** Hash of the canonical module graph, when the runner could fingerprint the model. */
   readonly structuralFingerprint: string | null;
+  /**
+   * Forward FLOPs per sample of the Conv2d and Linear layers (2 × multiply-accumulates), measured on the dummy batch.
+   * Optional because events recorded before the field existed lack it: readers treat absent as null (a weak-schema,
+   * additive change, so the schema version stays 1 and old hashes keep verifying).
+   */
+  readonly flops?: number | null;
 }>;
 
 export type NoveltyAssessed = DomainEvent<'NoveltyAssessed', {

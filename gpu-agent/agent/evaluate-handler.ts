@@ -116,6 +116,7 @@ export function verdictCommand(job: EvaluateJob, result: RunnerResult): Candidat
     ...base, accuracy: result.accuracy!, loss: result.loss!, params: result.params!,
     dataset: { id: result.dataset, contentHash: result.datasetHash! }, protocolHash: result.protocolHash, seed: result.seed,
     device: deviceLabel(result), libraries, timings: result.timings, structuralFingerprint: fingerprint,
+    flops: result.flops,
   };
   return { type: 'RecordEvaluation', data };
 }

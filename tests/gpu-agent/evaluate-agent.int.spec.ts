@@ -83,6 +83,7 @@ describe('GPU agent: evaluate jobs from the bus become candidate events in the l
     const data = event.data as CandidateEvaluated['data'];
     assert.ok(data.accuracy >= 0 && data.accuracy <= 1);
     assert.ok(data.params > 0);
+    assert.ok(Number.isInteger(data.flops) && (data.flops ?? 0) > data.params, `flops ${data.flops} should be a positive count above the parameter count`);
     assert.equal(data.dataset.id, 'fashion-mnist');
     assert.match(data.dataset.contentHash, /^[0-9a-f]{64}$/);
     assert.match(data.protocolHash, /^[0-9a-f]{64}$/);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { DatasetRefDto, ID_PATTERN, IsRecordOf } from '../shared/common.dto';
 
 /** Field names and meanings are those of the event (domain/experiment/events.ts). */
@@ -18,4 +18,5 @@ export class RecordEvaluationDto {
   @IsRecordOf('string') libraries!: Record<string, string>;
   @IsRecordOf('number') timings!: Record<string, number>;
   @ValidateIf((_o, v) => v !== null) @IsString() structuralFingerprint!: string | null;
+  @IsOptional() @IsInt() @Min(0) flops?: number | null;
 }
