@@ -1,6 +1,6 @@
 """Training protocols as named, hashable values. The hash recorded on every evaluation covers the resolved value
-(including the subset sizes, seed, batch size and epochs), so two numbers with the same protocolHash were
-produced the same way.
+(including the subset sizes, seed, batch size, epochs, the prm the job overrides and, on the CPU, the torch thread
+count), so two numbers with the same protocolHash were produced the same way.
 """
 import hashlib
 import json
@@ -41,6 +41,13 @@ def resolve(name, config):
         p['epochs'] = config['epochs']
     if config.get('batchSize') is not None and not p['fixedPrm']:
         p['batchSize'] = config['batchSize']
+    if config.get('prm') and not p['fixedPrm']:
+        # The job's prm replace the protocol's defaults in training (candidate.hyperparameters), so they are hashed.
+        p['prm'] = dict(p['prm'], **config['prm'])
+    if config['device'] == 'cpu':
+        # CPU kernels split their reductions by thread count: the same seed gives different losses with 1 and 2
+        # threads. On a GPU the numbers come from the device, so the hash leaves threads out there.
+        p['cpuThreads'] = config.get('threads', 1)
     p.update(dataset=config['dataset'], subset=config.get('subset'), valSubset=config.get('valSubset'),
              seed=config['seed'],
              # DataLoader workers only where they pay: on a GPU host (on CPU they would compete with training)

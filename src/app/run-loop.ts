@@ -40,7 +40,7 @@ export interface RunLoopOptions {
   readonly store?: EventStore;
   /**
    * Validation images per evaluation for the local PyTorch agent (null: the whole test split). The embedded
-   * default uses DEFAULT_VAL_SUBSET so a laptop run stays within minutes; the protocol hash does not cover it.
+   * default uses DEFAULT_VAL_SUBSET so a laptop run stays within minutes; it is part of each evaluation's protocol hash.
    */
   readonly valSubset?: number | null;
 }
