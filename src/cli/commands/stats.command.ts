@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { printJson, printLine } from '../cli-context';
+import { writeFileSync } from 'node:fs';
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import { log, printJson, printLine } from '../cli-context';
+import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
 import { withQueryBus } from '../../queries/query-session';
 import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cycle-stats/get-cycle-stats.query';
 import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
@@ -9,12 +12,25 @@ export function register(program: Command): void {
   addQueryOptions(program.command('stats <experiment>')
     .description('Per-cycle statistics of an experiment (valid rate, accuracy, elites, diversity, novelty), at any point in history.\n' +
       'JSON: one object per cycle; rates are fractions, intervals [low, high] (Wilson 95% for rates, t 95% for the mean).'))
-    .action(async (experiment: string, options: AsOfCliOptions) => {
+    .option('--plot <file.svg>', 'also draw the per-cycle trajectories (validity, accuracy, admissions, elites/diversity) as an SVG file')
+    .action(async (experiment: string, options: AsOfCliOptions & { plot?: string }) => {
       const asOf = asOfFromCli(options);
       const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment, asOf)));
       if (options.json) printJson(result.cycles);
       else printStats(result);
+      if (options.plot !== undefined) writePlot(options.plot, result);
     });
+}
+
+function writePlot(path: string, result: CycleStatsResult): void {
+  const svg = renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles);
+  try {
+    writeFileSync(path, svg);
+  } catch (error) {
+    throw new LedgerError('BAD_INPUT', `cannot write the plot to ${path}: ${(error as Error).message}`,
+      'Pass --plot a writable file path, e.g. --plot stats.svg.');
+  }
+  log(`plot written to ${path} (open it in a browser)`);
 }
 
 function printStats(result: CycleStatsResult): void {
