@@ -29,6 +29,8 @@ export interface ChartSpec {
   readonly xLabel: string;
   readonly x: readonly number[];
   readonly panels: readonly ChartPanel[];
+  /** Shaded x ranges drawn behind every panel (inclusive, in x values), e.g. the phases of a run. */
+  readonly regions?: readonly { readonly label: string; readonly from: number; readonly to: number; readonly color: string }[];
 }
 
 export const CHART_GEOMETRY = { width: 760, panelHeight: 170, top: 72, gap: 44, left: 64, right: 150, bottom: 40 } as const;
@@ -71,6 +73,7 @@ function renderPanel(panel: ChartPanel, spec: ChartSpec, top: number): string {
   const y = (v: number) => yPixel(v, range, top, height);
   const out: string[] = [`<g class="panel" data-title="${escapeXml(panel.title)}" data-y-low="${range[0]}" data-y-high="${range[1]}">`];
   out.push(`<text x="${g.left}" y="${top - 8}" font-weight="bold">${escapeXml(panel.title)}</text>`);
+  for (const region of spec.regions ?? []) out.push(renderRegion(region, spec.x, top, height));
   for (let t = 0; t <= 4; t++) {
     const value = range[0] + ((range[1] - range[0]) * t) / 4;
     out.push(`<line x1="${g.left}" x2="${right}" y1="${r(y(value))}" y2="${r(y(value))}" stroke="#e4e4e4"/>`);
@@ -102,6 +105,19 @@ function renderPanel(panel: ChartPanel, spec: ChartSpec, top: number): string {
   });
   out.push('</g>');
   return out.join('\n');
+}
+
+function renderRegion(region: NonNullable<ChartSpec['regions']>[number], xs: readonly number[], top: number, height: number): string {
+  const first = xs.findIndex((x) => x >= region.from);
+  const last = xs.length - 1 - [...xs].reverse().findIndex((x) => x <= region.to);
+  if (first < 0 || last < first || last >= xs.length) return '';
+  // Half a step either side, so adjacent regions meet between two cycles.
+  const half = xs.length > 1 ? (xPixel(1, xs.length) - xPixel(0, xs.length)) / 2 : 0;
+  const x0 = Math.max(CHART_GEOMETRY.left, xPixel(first, xs.length) - half);
+  const x1 = Math.min(CHART_GEOMETRY.width - CHART_GEOMETRY.right, xPixel(last, xs.length) + half);
+  return `<rect class="region" data-label="${escapeXml(region.label)}" x="${r(x0)}" y="${top}" width="${r(x1 - x0)}" ` +
+    `height="${height}" fill="${region.color}" fill-opacity="0.12"/>\n` +
+    `<text x="${r((x0 + x1) / 2)}" y="${top + height - 6}" text-anchor="middle" fill="#777">${escapeXml(region.label)}</text>`;
 }
 
 function renderBand(series: ChartSeries, count: number, y: (v: number) => number): string {

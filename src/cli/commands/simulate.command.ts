@@ -5,6 +5,8 @@ import { SCHEDULES, type ScheduleName } from '../../../domain/simulation/schedul
 import { intOption, log, printJson, printLine } from '../cli-context';
 import { loadExperimentConfig } from '../../config/load-config';
 import { runLoop } from '../../app/run-loop';
+import { renderSimulationSvg } from '../../plots/simulation-chart';
+import { writePlotFile } from '../../plots/write-plot';
 
 /** Seed 003's reported findings, to compare ours against. */
 export const SEED_003 = {
@@ -15,7 +17,7 @@ export const SEED_003 = {
   bestTopK: 10,
 } as const;
 
-interface SimulateFlags { cycles: number; population: number; topK: number; schedule: string; trials: number; seed: number; store?: string; json?: boolean }
+interface SimulateFlags { cycles: number; population: number; topK: number; schedule: string; trials: number; seed: number; store?: string; json?: boolean; plot?: string }
 
 export function register(program: Command): void {
   program.command('simulate')
@@ -28,6 +30,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed', intOption('--seed', 0), 1)
     .option('--store <url>', 'also run the loop on the sim backends and record it in this ledger')
     .option('--json', 'print the results as JSON on stdout')
+    .option('--plot <file.svg>', 'also draw the averaged trajectories with the detected phases as an SVG file')
     .action(async (flags: SimulateFlags) => {
       if (!(SCHEDULES as readonly string[]).includes(flags.schedule)) {
         throw new LedgerError('BAD_INPUT', `unknown schedule ${flags.schedule}`, `Use one of ${SCHEDULES.join(', ')}.`);
@@ -52,6 +55,10 @@ export function register(program: Command): void {
         `cosine keeps ${(100 * cosine.diversityRetained).toFixed(1)}% (seed: 82%)`,
         `best validity x diversity x fitness balance at top-k ${balanced.topK} (seed: k = 10)`,
       ];
+      if (flags.plot !== undefined) {
+        const title = `seed 003 simulation · ${schedule} schedule, top-k ${flags.topK}, ${flags.trials} trials`;
+        writePlotFile(flags.plot, renderSimulationSvg(title, trajectory, phases));
+      }
       let recorded: { experimentId: string } | null = null;
       if (flags.store) {
         const config = loadExperimentConfig({ overrides: { name: `simulate-${schedule}`, generator: 'sim', cycles: Math.min(flags.cycles, 22), candidatesPerCycle: flags.population, seed: flags.seed, store: flags.store, bus: 'inproc' } });

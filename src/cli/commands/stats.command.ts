@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { LedgerError } from '../../../domain/shared/ledger-error';
-import { log, printJson, printLine } from '../cli-context';
+import { printJson, printLine } from '../cli-context';
 import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
+import { writePlotFile } from '../../plots/write-plot';
 import { withQueryBus } from '../../queries/query-session';
 import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cycle-stats/get-cycle-stats.query';
 import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
@@ -23,14 +22,7 @@ export function register(program: Command): void {
 }
 
 function writePlot(path: string, result: CycleStatsResult): void {
-  const svg = renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles);
-  try {
-    writeFileSync(path, svg);
-  } catch (error) {
-    throw new LedgerError('BAD_INPUT', `cannot write the plot to ${path}: ${(error as Error).message}`,
-      'Pass --plot a writable file path, e.g. --plot stats.svg.');
-  }
-  log(`plot written to ${path} (open it in a browser)`);
+  writePlotFile(path, renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles));
 }
 
 function printStats(result: CycleStatsResult): void {
