@@ -39,3 +39,26 @@ export function assertCompleteAndConsistent(events: readonly RecordedEvent[], cy
   assert.equal(new Set(fineTuneCycles).size, fineTuneCycles.length, 'no duplicate fine-tune');
   return { admitted: count('CandidateAdmitted'), evaluated: count('CandidateEvaluated'), claims: count('JobClaimed') };
 }
+
+/**
+ * Every attempt at a job was made by one agent (renewals repeat an attempt's JobClaimed, never with another agent),
+ * and attempts count up from 1 without gaps: a job is worked on once per attempt. Returns the evaluate jobs' attempts.
+ */
+export function assertOneAgentPerAttempt(events: readonly RecordedEvent[]): Map<string, number> {
+  const agents = new Map<string, Map<number, Set<string>>>();
+  for (const e of events) {
+    if (e.type !== 'JobClaimed') continue;
+    const { jobId, attempt, agentId } = e.data as { jobId: string; attempt: number; agentId: string };
+    const byAttempt = agents.get(jobId) ?? new Map<number, Set<string>>();
+    byAttempt.set(attempt, (byAttempt.get(attempt) ?? new Set()).add(agentId));
+    agents.set(jobId, byAttempt);
+  }
+  const evaluateAttempts = new Map<string, number>();
+  for (const [jobId, byAttempt] of agents) {
+    const attempts = [...byAttempt.keys()].sort((a, b) => a - b);
+    assert.deepEqual(attempts, attempts.map((_, i) => i + 1), `${jobId}: attempts ${attempts.join(',')} count up from 1`);
+    for (const [attempt, who] of byAttempt) assert.equal(who.size, 1, `${jobId} attempt ${attempt} claimed by one agent, not ${[...who].join(', ')}`);
+    if (jobId.startsWith('evaluate:')) evaluateAttempts.set(jobId, attempts.length);
+  }
+  return evaluateAttempts;
+}
