@@ -4,6 +4,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { BusModule } from '../bus/bus.module';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ExperimentsModule } from '../experiments/experiments.module';
 import { OrchestratorModule } from '../orchestrator/orchestrator.module';
 
 export interface AppModuleOptions {
@@ -22,8 +24,9 @@ class ProvidedStoreModule {
 }
 
 /**
- * The root module of the loop: the ledger (EVENT_STORE), the agent bus (AGENT_BUS) and the orchestrator.
- * `nas-ledger run` builds it as an application context; the agents it hosts are plain consumers of the bus.
+ * The root module of the loop: the ledger (EVENT_STORE), the agent bus (AGENT_BUS), the write side's command
+ * handlers (CommandBus) and the orchestrator. `nas-ledger run` builds it as an application context and registers
+ * the experiment through the CommandBus; the agents it hosts are plain consumers of the bus.
  */
 @Module({})
 export class AppModule {
@@ -33,6 +36,9 @@ export class AppModule {
       imports: [
         options.store ? ProvidedStoreModule.with(options.store) : LedgerModule.forRoot({ url: options.storeUrl }),
         BusModule.forRoot({ url: options.busUrl }),
+        CqrsModule.forRoot(),
+        // The orchestrator's own store subscription drives the loop; Nest's EventBus has no listener here.
+        ExperimentsModule.forRoot({ eventBus: false }),
         OrchestratorModule,
       ],
     };

@@ -3,7 +3,6 @@ import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
 import { streamIds, type ExperimentRegistered } from '../../domain/experiment/events';
-import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import { openEventStore } from '../ledger/open-event-store';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus, JobHandler } from '../bus/agent-bus.port';
@@ -12,7 +11,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createLoopApplication } from './app.module';
 import { OrchestratorService } from '../orchestrator/orchestrator.module';
 import type { SeedCorpusSource } from '../orchestrator/orchestrator';
-import { executeOnStream } from '../orchestrator/ledger-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { RegisterExperimentCommand } from '../experiments/register-experiment/register-experiment.command';
+import type { RegisterExperimentDto } from '../experiments/register-experiment/register-experiment.dto';
 import type { LoopView } from '../orchestrator/loop-view';
 import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
 import { startLocalAgent } from './local-agent';
@@ -57,11 +58,10 @@ export function newExperimentId(config: ExperimentConfig): string {
   return `${config.name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${stamp}-${randomUUID().slice(0, 4)}`;
 }
 
-/** Registers the experiment (idempotently: the same id and config twice is one registration). */
-export async function registerExperiment(store: EventStore, experimentId: string, config: ExperimentConfig): Promise<void> {
-  await executeOnStream(store, streamIds.experiment(experimentId), experimentDecider,
-    { type: 'RegisterExperiment', data: { experimentId, name: config.name, config } },
-    { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run', now: () => new Date() });
+/** Registers the experiment through the CommandBus (idempotently: the same id and config twice is one registration). */
+export async function registerExperiment(commands: CommandBus, experimentId: string, config: ExperimentConfig): Promise<void> {
+  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config as unknown as RegisterExperimentDto['config'] },
+    { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run' }));
 }
 
 export async function readRegistration(store: EventStore, experimentId: string): Promise<{ config: ExperimentConfig; finished: string | null }> {
@@ -113,7 +113,7 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     // The Nest application: ledger (the store opened above), agent bus, orchestrator service.
     app = await createLoopApplication({ store, busUrl });
     const bus = app.get<AgentBus>(AGENT_BUS);
-    if (!options.resume) await registerExperiment(store, experimentId, config);
+    if (!options.resume) await registerExperiment(app.get(CommandBus), experimentId, config);
     const storeUrl = options.storeUrl ?? config.store;
     let realHandler = options.realHandler;
     let concurrency = options.agentConcurrency;

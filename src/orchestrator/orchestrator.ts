@@ -4,14 +4,15 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
 import { streamIds } from '../../domain/experiment/events';
 import { corpusHashOf } from '../../domain/experiment/corpus';
-import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import { candidateDecider, admissionRulesOf } from '../../domain/candidate/candidate.decider';
 import type { EventStore, Subscription } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agent-job';
-import { executeOnStream, toNewEvents, type CommandContext, type CommandOutcome } from './ledger-commands';
+import { toNewEvents, type CommandContext, type CommandOutcome } from './ledger-commands';
 import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CandidateView, type CycleView, type LoopView } from './loop-view';
 import { NoveltyEngine } from './novelty-engine';
+import { loopMeta, nestCommandOf, type LoopCommands, type OrchestratorExperimentCommand } from './loop-commands';
+import { RecordRejectionCommand } from '../experiments/record-rejection/record-rejection.command';
 import { LexError } from '../../domain/novelty/python-lexer';
 
 /** Where the seed corpus comes from (the generator family decides: LEMUR-style files, simulated genomes). */
@@ -36,8 +37,8 @@ export interface OrchestratorOptions {
 /**
  * The loop's process manager. It reacts to the ledger (catch-up read, then the store subscription), keeps
  * a view folded from it and nothing else, and after every change re-plans: what the ledger says is pending
- * is done, by appending events (deterministic ids, expected versions) or publishing jobs (deterministic
- * ids; agents claim them in the ledger). A restarted orchestrator therefore re-derives exactly the pending
+ * is done, by sending commands to their @nestjs/cqrs handlers (deterministic ids, expected versions) or
+ * publishing jobs (deterministic ids; agents claim them in the ledger). A restarted orchestrator therefore re-derives exactly the pending
  * work; re-published jobs whose results exist are skipped by the agents.
  */
 export class LoopOrchestrator {
@@ -56,7 +57,7 @@ export class LoopOrchestrator {
   private readonly log: (line: string) => void;
   private readonly instance = randomUUID().slice(0, 8);
 
-  constructor(private readonly store: EventStore, private readonly bus: AgentBus, private readonly options: OrchestratorOptions) {
+  constructor(private readonly store: EventStore, private readonly bus: AgentBus, private readonly commands: LoopCommands, private readonly options: OrchestratorOptions) {
     this.view = emptyView(options.experimentId);
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
@@ -141,8 +142,8 @@ export class LoopOrchestrator {
     return { commandId, correlationId: this.view.experimentId, causationId, actor: `orchestrator/${this.instance}`, now: this.now };
   }
 
-  private async experimentCommand(command: Parameters<typeof experimentDecider.decide>[0], commandId: string, causationId: string | null): Promise<CommandOutcome> {
-    const outcome = await executeOnStream(this.store, streamIds.experiment(this.view.experimentId), experimentDecider, command, this.ctx(commandId, causationId));
+  private async experimentCommand(command: OrchestratorExperimentCommand, commandId: string, causationId: string | null): Promise<CommandOutcome> {
+    const outcome = await this.commands.execute(nestCommandOf(command, loopMeta(this.ctx(commandId, causationId))));
     if (outcome === 'conflict') this.dirty = true;
     return outcome;
   }
@@ -220,9 +221,9 @@ export class LoopOrchestrator {
       const jobId = jobIdFor.evaluate(candidate.candidateId);
       if (this.jobFailedTooOften(jobId)) {
         const failures = this.view.jobs.get(jobId)!.failures;
-        await executeOnStream(this.store, streamIds.candidate(candidate.candidateId), candidateDecider, {
-          type: 'RecordRejection', data: { experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, stage: 'sandbox', reason: `the agents failed to evaluate it ${failures} times`, params: null, device: null },
-        }, this.ctx(`GiveUpEvaluation:${candidate.candidateId}`, null));
+        await this.commands.execute(new RecordRejectionCommand(
+          { experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, stage: 'sandbox', reason: `the agents failed to evaluate it ${failures} times`, params: null, device: null },
+          loopMeta(this.ctx(`GiveUpEvaluation:${candidate.candidateId}`, null))));
         continue;
       }
       await this.publishOnce({
@@ -247,9 +248,9 @@ export class LoopOrchestrator {
     if (!(signature instanceof LexError)) return false;
     const view = this.view;
     try {
-      const outcome = await executeOnStream(this.store, streamIds.candidate(candidate.candidateId), candidateDecider, {
-        type: 'RecordRejection', data: { experimentId: view.experimentId, cycle: candidate.cycle, candidateId: candidate.candidateId, stage: 'parse', reason: signature.message, params: null, device: null },
-      }, this.ctx(`RejectUnlexable:${candidate.candidateId}`, null));
+      const outcome = await this.commands.execute(new RecordRejectionCommand(
+        { experimentId: view.experimentId, cycle: candidate.cycle, candidateId: candidate.candidateId, stage: 'parse', reason: signature.message, params: null, device: null },
+        loopMeta(this.ctx(`RejectUnlexable:${candidate.candidateId}`, null))));
       if (outcome === 'conflict') this.dirty = true;
     } catch (error) {
       // Refused: the ledger already holds its result (a runner was faster, the view lags); re-plan from the ledger.
@@ -303,6 +304,8 @@ export class LoopOrchestrator {
         },
       };
       // Novelty and the admission decision are one append: a crash cannot leave a verdict without its decision.
+      // (So this write folds the candidate decider itself instead of sending RecordNovelty and DecideAdmission, two
+      // appends, through the CommandBus; the event ids still come from the command id, as the handlers' do.)
       let appended = false;
       try {
         let state = recorded.reduce((s, e) => candidateDecider.evolve(s, { type: e.type, data: e.data } as never), candidateDecider.initialState());

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { loadExperimentConfig } from '../../src/config/load-config';
 import { registerExperiment } from '../../src/app/run-loop';
 import { openEventStore } from '../../src/ledger/open-event-store';
-import { InProcessBus } from '../../src/bus/in-process-bus';
+import { CommandBus } from '@nestjs/cqrs';
+import { AGENT_BUS, type AgentBus } from '../../src/bus/agent-bus.port';
 import type { AgentJob } from '../../src/bus/agent-job';
-import { LoopOrchestrator } from '../../src/orchestrator/orchestrator';
+import { createLoopApplication } from '../../src/app/app.module';
+import { OrchestratorService } from '../../src/orchestrator/orchestrator.module';
 import { executeOnStream } from '../../src/orchestrator/ledger-commands';
 import { simInitialGenerator, simSeedCorpus } from '../../src/simulation/sim-backends';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
@@ -23,7 +25,12 @@ const LEXABLE = 'import torch\nclass Net(torch.nn.Module):\n    def forward(self
 describe('the orchestrator and source the novelty lexer cannot read', () => {
   it('records it as a rejection at stage parse and never sends it to evaluation', async () => {
     const store = await openEventStore(join(mkdtempSync(join(tmpdir(), 'nas-unlexable-')), 'ledger'));
-    const bus = new InProcessBus();
+    // The application `run` builds: the orchestrator is its Nest provider and writes through its CommandBus.
+    const app = await createLoopApplication({ store, busUrl: 'inproc' });
+    const bus = app.get<AgentBus>(AGENT_BUS);
+    const commands = app.get(CommandBus);
+    const sent: string[] = [];
+    const watch = commands.subscribe((command) => sent.push(command.constructor.name));
     const experimentId = 'unlexable-1';
     const config = loadExperimentConfig({ overrides: { generator: 'sim', cycles: 1, candidatesPerCycle: 2, bus: 'inproc', seed: 3 } });
     const published: AgentJob[] = [];
@@ -42,12 +49,11 @@ describe('the orchestrator and source the novelty lexer cannot read', () => {
         }, { commandId: `Generate:${candidateId}`, correlationId: experimentId, causationId: null, actor: 'test-agent', now: () => new Date() });
       }
     });
-    await registerExperiment(store, experimentId, config);
-    const orchestrator = new LoopOrchestrator(store, bus, {
+    await registerExperiment(commands, experimentId, config);
+    const orchestrator = await app.get(OrchestratorService).drive({
       experimentId, seedCorpus: simSeedCorpus, initialGenerator: () => simInitialGenerator(), pollIntervalMs: 20, leaseCheckMs: 100,
     });
     try {
-      await orchestrator.start();
       const deadline = Date.now() + 30_000;
       let rejected: { stage: string; reason: string; candidateId: string } | undefined;
       while (!rejected && Date.now() < deadline) {
@@ -65,10 +71,14 @@ describe('the orchestrator and source the novelty lexer cannot read', () => {
       assert.deepEqual(evaluated, [candidateIdFor(experimentId, 1, 1)]);
       const events = await store.readAll();
       assert.equal(events.filter((e) => e.type === 'NoveltyAssessed').length, 0, 'nothing was signed as an empty program');
+      for (const name of ['RegisterExperimentCommand', 'SeedCorpusCommand', 'StartCycleCommand', 'RecordRejectionCommand']) {
+        assert.ok(sent.includes(name), `${name} went through the CommandBus (sent: ${sent.join(', ')})`);
+      }
     } finally {
+      watch.unsubscribe();
       await orchestrator.stop();
       await consumer.stop();
-      await bus.close();
+      await app.close();
       await store.close();
     }
   });

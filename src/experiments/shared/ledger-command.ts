@@ -21,6 +21,11 @@ export interface CommandMetaInput {
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly actor: string;
+  /**
+   * Appends tried when another writer got in first (default 5, re-deciding each time). The orchestrator sends 1:
+   * it re-plans from the ledger on CONFLICT instead of re-deciding a command its view no longer asks for.
+   */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -37,7 +42,8 @@ export abstract class LedgerCommand<Payload> extends Command<LedgerCommandResult
 export async function runOnStream<C, E extends { readonly type: string; readonly data: unknown }, S>(
   store: EventStore, clock: Clock, streamId: string, decider: Decider<C, E, S>, command: C, meta: CommandMetaInput,
 ): Promise<LedgerCommandResult> {
-  const checked = validateDto(CommandMetaDto, meta, 'command metadata');
-  const { state: _state, attempts: _attempts, ...result } = await handleCommand(store, streamId, decider, command, { ...checked, clock });
+  const { maxAttempts, ...who } = meta;
+  const checked = validateDto(CommandMetaDto, who, 'command metadata');
+  const { state: _state, attempts: _attempts, ...result } = await handleCommand(store, streamId, decider, command, { ...checked, clock }, { maxAttempts });
   return result;
 }
