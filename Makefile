@@ -5,7 +5,7 @@ NODE_STAMP := node_modules/.package-lock.stamp
 .PHONY: run test setup system test-deps build bench clean
 
 run: setup build
-	node bin/nas-ledger.js run
+	node bin/nas-ledger.js run --plot nas-ledger-run.svg
 
 test: setup test-deps build
 	node tests/run-tests.mjs

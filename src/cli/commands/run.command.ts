@@ -3,12 +3,14 @@ import { floatOption, intOption, log, printJson, printLine } from '../cli-contex
 import { loadExperimentConfig, type ConfigOverrides } from '../../config/load-config';
 import { runLoop, type LoopResult } from '../../app/run-loop';
 import { LoopReporter } from '../../app/loop-report';
+import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
+import { writePlotFile } from '../../plots/write-plot';
 
 interface RunFlags {
   config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
-  id?: string; leaseMs?: number; valSubset?: number;
+  id?: string; leaseMs?: number; valSubset?: number; plot?: string;
 }
 
 export function overridesFrom(flags: RunFlags): ConfigOverrides {
@@ -49,7 +51,7 @@ export function printSummary(result: LoopResult, reporter: LoopReporter, json: b
   printLine(`follow up: nas-ledger stats ${result.experimentId}${storeHint}   nas-ledger provenance <candidate>${storeHint}   nas-ledger events export${storeHint}`);
 }
 
-async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string }): Promise<void> {
+async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string; plot?: string }): Promise<void> {
   let experimentId = options.experimentId ?? '';
   const reporter = new LoopReporter(() => experimentId, log);
   const { signal, dispose } = interruptSignal();
@@ -61,6 +63,10 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
     });
     reporter.finish();
     printSummary(result, reporter, flags.json, flags.store ? ` --store ${flags.store}` : '');
+    if (flags.plot !== undefined) {
+      const rows = reporter.allRows();
+      writePlotFile(flags.plot, renderCycleStatsSvg(result.experimentId, `${rows.length} cycles recorded${result.view.completed ? ', completed' : ', interrupted'}`, rows));
+    }
   } finally {
     reporter.finish();
     dispose();
@@ -93,6 +99,7 @@ export function register(program: Command): void {
     .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)')
     .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)')
     .action(async (flags: RunFlags) => {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
@@ -108,6 +115,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
     .option('--lease-ms <ms>', 'job claim lease', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)')
     .action(async (experimentId: string, flags: RunFlags) => {
       await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency, leaseMs: flags.leaseMs }, flags);
     });
