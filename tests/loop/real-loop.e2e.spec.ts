@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
@@ -15,12 +15,16 @@ import { CLI, spawnNode } from './crash-harness';
  */
 describe('nas-ledger run, grammar generator + CPU runner on a Fashion-MNIST subset', () => {
   it('completes 2 cycles x 4 candidates with real evaluations recorded', async () => {
-    const store = join(mkdtempSync(join(tmpdir(), 'nas-real-')), 'ledger');
-    const child = spawnNode(CLI, ['run', '--config', join(repoRoot(), 'configs', 'smoke.json'), '--store', store, '--val-subset', '500', '--id', 'smoke-e2e', '--json']);
+    const dir = mkdtempSync(join(tmpdir(), 'nas-real-'));
+    const store = join(dir, 'ledger');
+    const plot = join(dir, 'run.svg');
+    const child = spawnNode(CLI, ['run', '--config', join(repoRoot(), 'configs', 'smoke.json'), '--store', store, '--val-subset', '500', '--id', 'smoke-e2e', '--json', '--plot', plot]);
     const code = await Promise.race([child.exited, new Promise<'timeout'>((r) => { setTimeout(() => r('timeout'), 400_000).unref(); })]);
     if (code === 'timeout') { child.process.kill('SIGKILL'); assert.fail(`run did not finish:\n${child.output()}`); }
     assert.equal(code, 0, child.output());
     assert.match(child.output(), /"experimentId": "smoke-e2e"/);
+    const validRateLine = /data-label="valid rate" points="([^"]+)"/.exec(readFileSync(plot, 'utf8'));
+    assert.equal(validRateLine?.[1]?.split(' ').length, 2, 'make run\'s plot has one point per cycle');
     const ledger = await openEventStore(store);
     try {
       const events = await experimentEvents(ledger, 'smoke-e2e');
