@@ -1,9 +1,10 @@
 import { DECISION_NAMES, GRAMMAR_CHOICES, decisionIndices, type DecisionName, type GrammarDecisions, type GrammarTheta } from './grammar';
 
 /**
- * The Cross-Entropy update of the grammar generator: θ ← (1 − α)·θ + α·MLE(θ | elite decisions). The MLE is
- * add-λ smoothed and the result floored, so no choice ever reaches probability 0 and exploration never dies
- * (the CE method's standard smoothing; in seed 000 the LoRA fine-tune plays this role for an LLM).
+ * The Cross-Entropy update of the grammar generator: θ ← (1 − a)·θ + a·MLE(elite decisions), with the step
+ * a = α·n/(n + evidence) for n elites. The MLE is add-λ smoothed and the result floored, so no choice ever reaches
+ * probability 0 and exploration never dies (the CE method's standard smoothing; in seed 000 the LoRA fine-tune
+ * plays this role for an LLM).
  */
 export interface CeUpdateOptions {
   /** Step size α in (0, 1]. */
@@ -12,9 +13,21 @@ export interface CeUpdateOptions {
   readonly smoothing: number;
   /** Lower bound on every probability after the update. */
   readonly floor: number;
+  /**
+   * Programs' worth of evidence the current θ counts for: the step is α·n/(n + evidence) for a corpus of n
+   * programs, so one admitted program nudges θ and a corpus of dozens moves it by nearly α. Absent = 0 (step α).
+   */
+  readonly evidence?: number;
 }
 
-export const DEFAULT_CE_UPDATE: CeUpdateOptions = { alpha: 0.5, smoothing: 0.5, floor: 0.01 };
+/**
+ * A loop cycle admits a handful of programs, so the update has to move on little evidence: a large step and a small
+ * pseudo-count (with α 0.5 and λ 0.5, 3 admitted programs moved a 7-way decision by a few points a cycle and the
+ * valid rate barely rose over 6 cycles). The evidence term keeps a first admission or two from rewriting θ into
+ * copies of themselves. The floor keeps every choice drawable; the novelty filter rejects the near-copies a
+ * concentrated θ still writes, as in seed 001.
+ */
+export const DEFAULT_CE_UPDATE: CeUpdateOptions = { alpha: 0.9, smoothing: 0.1, floor: 0.01, evidence: 3 };
 
 export interface CeUpdateResult {
   readonly theta: GrammarTheta;
@@ -27,7 +40,10 @@ export interface CeUpdateResult {
 export function ceUpdate(theta: GrammarTheta, elites: readonly GrammarDecisions[], options: CeUpdateOptions = DEFAULT_CE_UPDATE): CeUpdateResult {
   if (!(options.alpha > 0 && options.alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${options.alpha}`);
   if (!(options.smoothing > 0)) throw new RangeError(`smoothing must be > 0 so no probability reaches 0, got ${options.smoothing}`);
+  const evidence = options.evidence ?? 0;
+  if (!(evidence >= 0)) throw new RangeError(`evidence must be >= 0, got ${options.evidence}`);
   if (elites.length === 0) return { theta, used: 0, nll: null };
+  const step = options.alpha * elites.length / (elites.length + evidence);
   const counts = {} as Record<DecisionName, number[]>;
   for (const d of DECISION_NAMES) counts[d] = GRAMMAR_CHOICES[d].map(() => 0);
   const indices = elites.map(decisionIndices);
@@ -37,7 +53,7 @@ export function ceUpdate(theta: GrammarTheta, elites: readonly GrammarDecisions[
     const total = counts[d].reduce((s, c) => s + c, 0);
     const k = counts[d].length;
     const mle = counts[d].map((c) => (c + options.smoothing) / (total + options.smoothing * k));
-    next[d] = normaliseWithFloor(theta[d].map((p, i) => (1 - options.alpha) * p + options.alpha * mle[i]!), options.floor);
+    next[d] = normaliseWithFloor(theta[d].map((p, i) => (1 - step) * p + step * mle[i]!), options.floor);
   }
   return { theta: next, used: elites.length, nll: meanNll(next, indices) };
 }
