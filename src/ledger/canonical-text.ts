@@ -11,24 +11,36 @@ export function canonicalText(value: unknown): string | undefined {
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+/** Keys JSON.stringify writes unchanged between quotes (no escapes needed): the common case, checked cheaply. */
+const PLAIN_KEY = /^[\w$.:@/+-]*$/;
 
 function isIndexKey(key: string): boolean {
   return ARRAY_INDEX.test(key) && Number(key) < 4294967295;
 }
 
+/** Object.keys lists integer-like keys first, ascending; only the rest need sorting (and are usually few). */
+function orderedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  let split = 0;
+  while (split < keys.length && isIndexKey(keys[split]!)) split++;
+  if (split === 0) return keys.sort();
+  return keys.slice(0, split).concat(keys.slice(split).sort());
+}
+
+function quoteKey(key: string): string {
+  return PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+}
+
 function write(input: unknown, key: string, inArray: boolean): string | undefined {
-  let value = input;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON: (k: string) => unknown }).toJSON(key);
-  }
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) value = value.valueOf();
-  switch (typeof value) {
+  // Primitives first: they are most values, and need none of the object checks below.
+  switch (typeof input) {
     case 'string':
-      return JSON.stringify(value);
+      return JSON.stringify(input);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      // Number#toString is what JSON.stringify uses for finite numbers (-0 included: "0").
+      return Number.isFinite(input) ? String(input) : 'null';
     case 'boolean':
-      return value ? 'true' : 'false';
+      return input ? 'true' : 'false';
     case 'bigint':
       throw new TypeError('Do not know how to serialize a BigInt');
     case 'undefined':
@@ -38,7 +50,16 @@ function write(input: unknown, key: string, inArray: boolean): string | undefine
     default:
       break;
   }
-  if (value === null) return 'null';
+  if (input === null) return 'null';
+  let value = input as object;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const replaced = (value as { toJSON: (k: string) => unknown }).toJSON(key);
+    if (replaced === null || typeof replaced !== 'object') return write(replaced, key, inArray);
+    value = replaced;
+  }
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return write(value.valueOf(), key, inArray);
+  }
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
@@ -48,19 +69,13 @@ function write(input: unknown, key: string, inArray: boolean): string | undefine
     return out + ']';
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // Object.keys lists integer-like keys first, ascending; only the rest need sorting.
-  let split = 0;
-  while (split < keys.length && isIndexKey(keys[split]!)) split++;
-  const ordered = split === 0 ? keys.sort() : keys.slice(0, split).concat(keys.slice(split).sort());
   let out = '{';
   let first = true;
-  for (const k of ordered) {
+  for (const k of orderedKeys(record)) {
     const text = write(record[k], k, false);
     if (text === undefined) continue;
-    if (!first) out += ',';
+    out += first ? quoteKey(k) + ':' + text : ',' + quoteKey(k) + ':' + text;
     first = false;
-    out += JSON.stringify(k) + ':' + text;
   }
   return out + '}';
 }

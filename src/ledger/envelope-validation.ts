@@ -50,7 +50,26 @@ function jsonText(value: unknown, what: string, eventId: string): string {
     throw bad(`event ${eventId}: ${what} is not serializable as JSON (${(error as Error).message})`, { eventId });
   }
   if (text === undefined) throw bad(`event ${eventId}: ${what} is missing or not a JSON value`, { eventId });
+  if (text.includes('\\u') && hasUnstorableEscape(text)) {
+    throw bad(`event ${eventId}: ${what} contains \\u0000 or an unpaired surrogate, which PostgreSQL cannot store as text`,
+      { eventId });
+  }
   return text;
+}
+
+/** JSON text escapes, one at a time so an escaped backslash is never read as the start of another escape. */
+const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|.)/g;
+
+/**
+ * JSON.stringify writes U+0000 as \u0000 and an unpaired surrogate as \udXXX (paired ones stay literal), so these
+ * escapes are exactly the strings PostgreSQL refuses to turn into text (and jsonb refuses to store).
+ */
+function hasUnstorableEscape(text: string): boolean {
+  for (const match of text.matchAll(ESCAPE)) {
+    const code = match[1];
+    if (code !== undefined && (code === '0000' || /^d[89a-f]/i.test(code))) return true;
+  }
+  return false;
 }
 
 export function validateEvents(events: unknown): ValidEvent[] {

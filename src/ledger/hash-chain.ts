@@ -1,6 +1,11 @@
+import * as crypto from 'node:crypto';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import { canonicalText } from './canonical-text';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
+
+/** crypto.hash (Node >= 20.12) hashes in one call, several times cheaper than createHash for ~1 KiB inputs. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256 = oneShot ? (text: string): string => oneShot('sha256', text, 'hex') : sha256Hex;
 
 /** prevHash of the first event in the log. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -22,7 +27,7 @@ export function eventHashFromText(prevHash: string, event: PositionedFields, dat
   if (metadataText !== undefined) text += `"metadata":${metadataText},`;
   text += `"schemaVersion":${canonicalText(event.schemaVersion)},"streamId":${JSON.stringify(event.streamId)},` +
     `"streamVersion":${canonicalText(event.streamVersion)},"type":${JSON.stringify(event.type)}}`;
-  return sha256Hex(prevHash + text);
+  return sha256(prevHash + text);
 }
 
 export function eventHash(prevHash: string, event: HashedFields): string {

@@ -111,7 +111,7 @@ describe('nas-ledger events verify | export | import', () => {
     assert.equal(cli(['events', 'import', file, '--store', dir]).status, 0);
     const store = await openSqlEventStore(dir);
     await store.client.exec('alter table ledger_events disable trigger ledger_events_append_only');
-    await store.client.query(`update ledger_events set metadata = jsonb_set(metadata, '{actor}', '"mallory"') where global_position = 4`);
+    await store.client.query(`update ledger_events set metadata = jsonb_set(metadata::jsonb, '{actor}', '"mallory"') where global_position = 4`);
     await store.client.exec('alter table ledger_events enable trigger ledger_events_append_only');
     await store.close();
     const verify = cli(['events', 'verify', '--store', dir]);

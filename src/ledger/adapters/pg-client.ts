@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
 
@@ -41,17 +41,21 @@ export class PgClient implements SqlClient {
     await this.query(sql);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client: PoolClient = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
     // A connection dropped mid-transaction is also emitted as an 'error' event; the failing query reports it.
     const ignore = (): void => undefined;
     client.on('error', ignore);
     let broken = false;
     try {
-      // One simple-protocol round trip for BEGIN and the lock.
-      await client.query(options.advisoryLock === undefined ? 'begin'
-        : `begin; select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
-      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] });
+      // One simple-protocol round trip for BEGIN, the lock and the first statement (each its own statement).
+      const statements = ['begin'];
+      if (options.advisoryLock !== undefined) statements.push(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
+      if (options.firstStatement !== undefined) statements.push(options.firstStatement);
+      const results = await client.query(statements.join('; ')) as unknown as QueryResult | QueryResult[];
+      const firstRows = options.firstStatement !== undefined && Array.isArray(results) ? results[results.length - 1]!.rows : [];
+      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] },
+        firstRows);
       await client.query('commit');
       return result;
     } catch (error) {

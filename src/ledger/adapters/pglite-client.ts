@@ -20,10 +20,11 @@ export class PgliteClient implements SqlClient {
     await this.db.exec(sql);
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.db.transaction(async (tx) => {
       if (options.advisoryLock !== undefined) await tx.query(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
-      return fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows });
+      const firstRows = options.firstStatement === undefined ? [] : (await tx.query<Record<string, unknown>>(options.firstStatement)).rows;
+      return fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows }, firstRows);
     });
   }
 

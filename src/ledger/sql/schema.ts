@@ -1,6 +1,9 @@
 /**
  * The one schema both adapters use. Positions are assigned by the append transaction under an advisory
  * lock (not by a sequence), so they are contiguous and commit in order: an exact prefix for readers.
+ * data and metadata are `json`, which keeps the canonical text the append path hashed, byte for byte: reads hand
+ * it back without printing a jsonb tree (the largest cost of reading, above all in PGlite's WASM), and writes
+ * validate it without building one. Stores created with `jsonb` columns keep them; every query works on both.
  */
 export const SCHEMA_VERSION = 1;
 
@@ -22,8 +25,8 @@ create table if not exists ledger_events (
   event_id uuid not null unique,
   type text not null,
   schema_version integer not null,
-  data jsonb not null,
-  metadata jsonb not null,
+  data json not null,
+  metadata json not null,
   hash char(64) not null,
   prev_hash char(64) not null,
   constraint ledger_events_stream_version_unique unique (stream_id, stream_version),

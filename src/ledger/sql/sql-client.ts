@@ -8,6 +8,12 @@ export interface SqlExecutor {
 
 export interface TransactionOptions {
   readonly advisoryLock?: number;
+  /**
+   * A statement without parameters (values inlined with sqlLiteral) run right after the lock, as its own statement
+   * (so with a snapshot taken after the lock was granted), in the same round trip as BEGIN where the driver allows.
+   * Its rows are passed to fn.
+   */
+  readonly firstStatement?: string;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -20,8 +26,14 @@ export interface SqlClient extends SqlExecutor {
    * Runs fn inside BEGIN/COMMIT on one connection; rolls back when fn throws. With advisoryLock, the transaction
    * holds pg_advisory_xact_lock(key) before fn runs (sent with BEGIN where the driver allows, saving a round trip).
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A string as an SQL literal, correct whatever standard_conforming_strings is (as pg's escapeLiteral). */
+export function sqlLiteral(value: string): string {
+  const quoted = `'${value.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  return value.includes('\\') ? `E${quoted}` : quoted;
 }
 
 /** A PostgreSQL error as both drivers report it: the SQLSTATE code is what we branch on. */

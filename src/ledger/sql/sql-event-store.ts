@@ -9,9 +9,10 @@ import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEv
 import { ChainVerifier, eventHashFromText, GENESIS_HASH, type ChainBreak } from '../hash-chain';
 import { PollingSubscription } from '../subscription';
 import { UpcasterRegistry } from '../upcasters';
-import { EVENT_COLUMNS, eventsToRecordset, INSERT_EVENTS_SQL, rowToEvent, type EventRow } from './event-rows';
+import { INSERT_EVENTS_SQL, insertEventsParams, selectEvents } from './event-rows';
+import { prefetchingPages } from '../iterate-all';
 import { APPEND_LOCK_KEY, MIGRATE_LOCK_KEY, SCHEMA_SQL, SCHEMA_TABLE_SQL, SCHEMA_VERSION } from './schema';
-import { sqlState, type SqlClient, type SqlExecutor } from './sql-client';
+import { sqlLiteral, sqlState, type SqlClient, type SqlExecutor } from './sql-client';
 
 export interface SqlEventStoreOptions {
   readonly upcasters?: UpcasterRegistry;
@@ -80,15 +81,8 @@ export class SqlEventStore implements EventStore {
     const expected = validateExpectedVersion(expectedVersion);
     const valid = validateEvents(events);
     try {
-      return await this.client.transaction(async (tx) => {
-        // A new statement after the lock: its snapshot sees every append committed before we got the lock.
-        const [state] = await tx.query<{ v: number | null; p: string | number | null; h: string | null; known: string | number }>(
-          `select (select max(stream_version) from ledger_events where stream_id = $1) as v,
-                  head.global_position as p, head.hash as h,
-                  (select count(*) from ledger_events where event_id = any($2::uuid[])) as known
-           from (select 1) one
-           left join lateral (select global_position, hash from ledger_events order by global_position desc limit 1) head on true`,
-          [streamId, valid.map((e) => e.eventId)]);
+      return await this.client.transaction(async (tx, firstRows) => {
+        const state = firstRows[0] as AppendState | undefined;
         if (Number(state?.known ?? 0) > 0) {
           const resent = await this.findResent(tx, streamId, valid);
           if (resent) return resent;
@@ -108,7 +102,7 @@ export class SqlEventStore implements EventStore {
           prevHash = hash;
           return event;
         });
-        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(recorded, valid)]);
+        await tx.query(INSERT_EVENTS_SQL, insertEventsParams(recorded, valid));
         return {
           streamId,
           lastStreamVersion: current + valid.length,
@@ -116,7 +110,7 @@ export class SqlEventStore implements EventStore {
           lastGlobalPosition: position,
           written: true,
         };
-      }, { advisoryLock: APPEND_LOCK_KEY });
+      }, { advisoryLock: APPEND_LOCK_KEY, firstStatement: appendStateSql(streamId, valid) });
     } catch (error) {
       throw translateWriteError(error, streamId);
     }
@@ -124,11 +118,10 @@ export class SqlEventStore implements EventStore {
 
   /** An idempotent re-send returns the first result; a reused id with other content is refused. */
   private async findResent(tx: SqlExecutor, streamId: string, events: readonly ValidEvent[]): Promise<AppendResult | null> {
-    const rows = await tx.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ledger_events where event_id = any($1::uuid[]) order by global_position`,
+    const rows = await selectEvents(tx, this.client.kind, 'from ledger_events where event_id = any($1::uuid[]) order by global_position',
       [events.map((e) => e.eventId)]);
     if (rows.length === 0) return null;
-    const stored = new Map(rows.map((r) => [r.event_id, rowToEvent(r)]));
+    const stored = new Map(rows.map((r) => [r.eventId, r]));
     for (const e of events) {
       const found = stored.get(e.eventId);
       if (!found) continue;
@@ -145,7 +138,7 @@ export class SqlEventStore implements EventStore {
       throw new LedgerError('CONFLICT',
         `${rows.length} of the ${events.length} events in this batch are already recorded, the others are not`,
         'A batch is recorded whole or not at all; re-send exactly the original batch, or use new event ids.',
-        { streamId, alreadyRecorded: rows.map((r) => r.event_id) });
+        { streamId, alreadyRecorded: rows.map((r) => r.eventId) });
     }
     const recorded = [...stored.values()];
     return {
@@ -160,44 +153,35 @@ export class SqlEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     validateStreamId(streamId);
-    const rows = await this.client.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ledger_events where stream_id = $1 and stream_version >= $2
+    const events = await selectEvents(this.client, this.client.kind,
+      `from ledger_events where stream_id = $1 and stream_version >= $2
          and ($3::integer is null or stream_version <= $3) order by stream_version`,
       [streamId, options.from ?? 0, options.to ?? null]);
-    return rows.map((r) => this.upcasters.apply(rowToEvent(r)));
+    return this.upcast(events);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return (await this.readAllRaw(options)).map((e) => this.upcasters.apply(e));
+    return this.upcast(await this.readAllRaw(options));
+  }
+
+  private upcast(events: RecordedEvent[]): RecordedEvent[] {
+    return this.upcasters.size === 0 ? events : events.map((e) => this.upcasters.apply(e));
   }
 
   /** As recorded, without upcasting: what export, verify and import work on. */
   async readAllRaw(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const select = `select ${EVENT_COLUMNS} from ledger_events where global_position > $1
+    return selectEvents(this.client, this.client.kind,
+      `from ledger_events where global_position > $1
          and ($2::bigint is null or global_position <= $2)
          and ($3::text[] is null or type = any($3::text[]))
-       order by global_position limit $4`;
-    const params = [options.after ?? 0, options.upTo ?? null, options.types ? [...options.types] : null, options.limit ?? null];
-    if (this.client.kind === 'pglite') {
-      // PGlite pays per field for every row it hands over from WASM; one JSON document per page is ~1.5x faster.
-      const [page] = await this.client.query<{ j: string | null }>(
-        `select json_agg(t order by t.global_position)::text as j from (${select}) t`, params);
-      return page?.j ? (JSON.parse(page.j) as EventRow[]).map(rowToEvent) : [];
-    }
-    const rows = await this.client.query<EventRow>(select, params);
-    return rows.map(rowToEvent);
+       order by global_position limit $4`,
+      [options.after ?? 0, options.upTo ?? null, options.types ? [...options.types] : null, options.limit ?? null]);
   }
 
-  /** Pages through the log with bounded memory; for export, verify and large replays. */
-  async *iterateRaw(options: Omit<ReadAllOptions, 'limit'> = {}, pageSize = PAGE): AsyncGenerator<RecordedEvent> {
-    let after = options.after ?? 0;
-    for (;;) {
-      const page = await this.readAllRaw({ ...options, after, limit: pageSize });
-      for (const e of page) yield e;
-      if (page.length < pageSize) return;
-      after = page[page.length - 1]!.globalPosition;
-    }
+  /** Pages through the log with bounded memory (two pages); for export, verify and large replays. */
+  iterateRaw(options: Omit<ReadAllOptions, 'limit'> = {}, pageSize = PAGE): AsyncGenerator<RecordedEvent> {
+    return prefetchingPages((after, limit) => this.readAllRaw({ ...options, after, limit }), options.after ?? 0, pageSize);
   }
 
   async head(): Promise<number> {
@@ -285,7 +269,7 @@ export class SqlEventStore implements EventStore {
       let batch: RecordedEvent[] = [];
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
-        await tx.query(INSERT_EVENTS_SQL, [eventsToRecordset(batch)]);
+        await tx.query(INSERT_EVENTS_SQL, insertEventsParams(batch));
         imported += batch.length;
         batch = [];
       };
@@ -358,6 +342,26 @@ export class SqlEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new LedgerError('UNAVAILABLE', 'the event store is closed', 'Open it again with openEventStore().');
   }
+}
+
+interface AppendState {
+  readonly v: number | null;
+  readonly p: string | number | null;
+  readonly h: string | null;
+  readonly known: string | number;
+}
+
+/**
+ * The stream's version, the log's head and how many of the batch's ids are recorded. Run as a new statement after
+ * the lock, so its snapshot sees every append committed before the lock was granted. Values are inlined (it shares
+ * a round trip with BEGIN and the lock): the stream id as a literal, the event ids validated as uuids.
+ */
+function appendStateSql(streamId: string, events: readonly ValidEvent[]): string {
+  return `select (select max(stream_version) from ledger_events where stream_id = ${sqlLiteral(streamId)}) as v,
+      head.global_position as p, head.hash as h,
+      (select count(*) from ledger_events where event_id = any('{${events.map((e) => e.eventId).join(',')}}'::uuid[])) as known
+    from (select 1) one
+    left join lateral (select global_position, hash from ledger_events order by global_position desc limit 1) head on true`;
 }
 
 async function schemaIsCurrent(sql: SqlExecutor): Promise<boolean> {
