@@ -33,6 +33,11 @@ export interface ExperimentConfig {
   readonly delta: boolean;
   readonly seed: number;
   readonly parameterBudget: number;
+  /**
+   * Forward FLOPs per sample a candidate may cost (the runner counts Conv2d and Linear layers on the dummy batch);
+   * over it, the candidate is rejected at stage budget before training. null = no compute budget (the paper's setting).
+   */
+  readonly flopsBudget: number | null;
   readonly ablations: AblationSwitches;
   readonly device: string;             // cpu | cuda | auto
   readonly store: string;              // a directory (embedded) or postgres://…
@@ -67,6 +72,10 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   delta: false,
   seed: 42,
   parameterBudget: 500_000,
+  // The default experiment's compute budget, like its τ tuned for 2 CPU cores: the grammar's initial θ writes a tail
+  // of full-resolution stems at 50-460 MFLOPs per sample that take 20-160 s each to train and are no more accurate
+  // than the 1-20 MFLOPs majority. Other datasets and subsets get null (no budget) unless a config or flag sets one.
+  flopsBudget: 20_000_000,
   ablations: { noNovelty: false, noThreshold: false, noIteration: false },
   device: 'auto',
   store: '.nas-ledger',

@@ -40,6 +40,8 @@ export function checkEvaluateJob(job: EvaluateJob): void {
   if (!Number.isInteger(job.cycle) || job.cycle < 0) bad('cycle must be a non-negative integer');
   if (!Number.isInteger(job.seed)) bad('seed must be an integer');
   if (!Number.isInteger(job.parameterBudget) || job.parameterBudget < 1) bad('parameterBudget must be a positive integer');
+  const flops = job.flopsBudget ?? null;
+  if (flops !== null && (!Number.isInteger(flops) || flops < 1)) bad('flopsBudget must be null or a positive integer');
   if (job.subset !== null && (!Number.isInteger(job.subset) || job.subset < 1)) bad('subset must be null or a positive integer');
   if (!['cpu', 'cuda', 'auto'].includes(job.device)) bad(`device ${job.device}`);
 }
@@ -74,7 +76,7 @@ export function createEvaluateHandler(options: EvaluateHandlerOptions): (job: Ev
 
     const result = await options.pool.run('evaluate', generated.code, {
       dataset: job.dataset, protocol: job.protocol, subset: job.subset, valSubset: options.valSubset ?? null, seed: job.seed,
-      device: options.device, parameterBudget: job.parameterBudget, timeoutS: options.timeoutS ?? 600,
+      device: options.device, parameterBudget: job.parameterBudget, flopsBudget: job.flopsBudget ?? null, timeoutS: options.timeoutS ?? 600,
       threads: options.threads ?? 1, dataRoot: options.dataRoot ?? null, fingerprint: true,
     });
     log(`agent ${options.agentId}: ${job.candidateId} ${result.stage}${result.ok ? ` accuracy ${result.accuracy?.toFixed(4)}` : `: ${result.reason}`}`);

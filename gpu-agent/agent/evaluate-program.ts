@@ -14,6 +14,8 @@ export interface EvaluateProgramOptions {
   readonly valSubset: number | null;
   readonly seed: number;
   readonly parameterBudget: number;
+  /** Forward FLOPs per sample; null or absent = no compute budget. */
+  readonly flopsBudget?: number | null;
   readonly timeoutS: number;
   readonly validateOnly: boolean;
   readonly epochs?: number | null;
@@ -67,7 +69,7 @@ export async function evaluateProgram(options: EvaluateProgramOptions): Promise<
     const job = options.validateOnly ? 'validate' : protocol === 'full' ? 'full_train' : 'evaluate';
     const r = await pool.run(job, code, {
       dataset, protocol, device: device.device, subset: options.subset, valSubset: options.valSubset, seed: options.seed,
-      parameterBudget: options.parameterBudget, timeoutS: options.timeoutS, epochs: options.epochs ?? null, threads: options.threads ?? 1,
+      parameterBudget: options.parameterBudget, flopsBudget: options.flopsBudget ?? null, timeoutS: options.timeoutS, epochs: options.epochs ?? null, threads: options.threads ?? 1,
     });
     return {
       ok: r.ok, stage: r.stage, reason: r.reason, accuracy: r.accuracy, loss: r.loss, params: r.params, flops: r.flops,

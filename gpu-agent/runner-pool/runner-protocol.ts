@@ -19,6 +19,8 @@ export interface RunnerConfig {
   readonly seed?: number;
   readonly device?: 'cpu' | 'cuda';
   readonly parameterBudget?: number;
+  /** Forward FLOPs per sample; null = no compute budget. */
+  readonly flopsBudget?: number | null;
   readonly timeoutS?: number;
   readonly memoryMb?: number | null;
   readonly epochs?: number | null;

@@ -158,6 +158,12 @@ def _count_flops(net, run):
     return out, total[0]
 
 
+def check_flops_budget(flops, budget):
+    """The compute budget needs the FLOPs the forward pass counted, so it is checked right after it."""
+    if budget is not None and flops > budget:
+        raise StageFailure('budget', f'{flops:,} forward FLOPs per sample exceed the compute budget of {budget:,}')
+
+
 def check_forward(net, in_shape, classes, device, timings, report):
     """A dummy batch of 2 through the model on the target device; the output must be (2, classes)."""
     def forward():

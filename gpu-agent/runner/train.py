@@ -181,6 +181,7 @@ def run(job, config, code, protocol, prepared_dir, report):
                 result['sandboxNotes'] = [f'no structural graph: {type(exc).__name__}: {exc}'[:300]]
             timings['fingerprint'] = round(time.perf_counter() - start, 6)
         result['flops'] = candidate.check_forward(net, in_shape, spec['classes'], device, timings, report)
+        candidate.check_flops_budget(result['flops'], config['flopsBudget'])
         if job == 'validate':
             return dict(result, stage='passed', reason=None, timings=timings)
 

@@ -25,6 +25,7 @@ CONFIG_TYPES = {
     'seed': int,
     'device': str,            # cpu | cuda
     'parameterBudget': int,
+    'flopsBudget': (int, type(None)),  # forward FLOPs per sample; None = no compute budget
     'timeoutS': (int, float),
     'memoryMb': (int, type(None)),
     'epochs': (int, type(None)),
@@ -36,7 +37,7 @@ CONFIG_TYPES = {
 }
 DEFAULT_CONFIG = {
     'dataset': 'fashion-mnist', 'dataRoot': None, 'protocol': 'fast', 'subset': None, 'valSubset': None,
-    'seed': 42, 'device': 'cpu', 'parameterBudget': 500_000, 'timeoutS': 600, 'memoryMb': None,
+    'seed': 42, 'device': 'cpu', 'parameterBudget': 500_000, 'flopsBudget': None, 'timeoutS': 600, 'memoryMb': None,
     'epochs': None, 'batchSize': None, 'prm': {}, 'policy': 'on', 'threads': 1,
     'fingerprint': False,
 }
@@ -97,7 +98,7 @@ def parse_request(line):
         raise WireError("config.policy must be 'on' or 'off'")
     if merged['device'] not in ('cpu', 'cuda'):
         raise WireError("config.device must be 'cpu' or 'cuda' (the agent resolves 'auto')")
-    for key in ('subset', 'valSubset', 'epochs', 'batchSize', 'memoryMb'):
+    for key in ('subset', 'valSubset', 'epochs', 'batchSize', 'memoryMb', 'flopsBudget'):
         if merged[key] is not None and merged[key] < 1:
             raise WireError(f'config.{key} must be at least 1')
     if merged['timeoutS'] <= 0 or merged['threads'] < 1 or merged['parameterBudget'] < 1:

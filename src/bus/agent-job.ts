@@ -37,6 +37,8 @@ export interface EvaluateJob extends JobBase {
   readonly protocol: string;
   readonly seed: number;
   readonly parameterBudget: number;
+  /** Absent in jobs from an experiment registered before compute budgets existed: no budget. */
+  readonly flopsBudget?: number | null;
   readonly device: string;
 }
 

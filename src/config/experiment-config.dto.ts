@@ -47,6 +47,7 @@ export class ExperimentConfigDto {
   @IsBoolean() delta!: boolean;
   @IsInt() @Min(0) @Max(2 ** 31 - 1) seed!: number;
   @IsInt() @Min(1000) @Max(1_000_000_000) parameterBudget!: number;
+  @ValidateIf((_o, v) => v !== null) @IsInt() @Min(1000) @Max(1_000_000_000_000) flopsBudget!: number | null;
   @IsObject() @ValidateNested() @Type(() => AblationSwitchesDto) ablations!: AblationSwitchesDto;
   @IsString() @Matches(DEVICE_SPEC, { message: 'device must be auto, cpu, cuda or cuda:<n>' }) device!: string;
   @IsString() @IsNotEmpty() store!: string;

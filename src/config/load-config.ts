@@ -90,6 +90,9 @@ export function loadExperimentConfig(options: { readonly file?: string; readonly
   if (!thresholdSet && !isDefaultExperiment && typeof dataset === 'string' && DEFAULT_THRESHOLDS[dataset] !== undefined) {
     merged = { ...merged, threshold: DEFAULT_THRESHOLDS[dataset] };
   }
+  // Likewise the compute budget: the default one is sized for the default experiment on a CPU.
+  const flopsBudgetSet = 'flopsBudget' in fromFile || 'flopsBudget' in overrides;
+  if (!flopsBudgetSet && !isDefaultExperiment) merged = { ...merged, flopsBudget: null };
   // The sim generator only makes sense with the sim evaluator and vice versa; align the defaults.
   if (merged.generator === 'sim' && !('dataset' in fromFile) && !('dataset' in overrides)) {
     merged = { ...merged, dataset: 'sim', protocol: 'sim', subset: null, threshold: thresholdSet ? merged.threshold : DEFAULT_THRESHOLDS.sim };

@@ -26,6 +26,17 @@ describe('loadExperimentConfig', () => {
     assert.deepEqual(config.ablations, { noNovelty: true, noThreshold: false, noIteration: false });
   });
 
+  it('the compute budget is the default experiment\'s; another dataset or subset has none unless it sets one', () => {
+    assert.equal(loadExperimentConfig().flopsBudget, DEFAULT_CONFIG.flopsBudget);
+    assert.ok(DEFAULT_CONFIG.flopsBudget !== null && DEFAULT_CONFIG.flopsBudget > 0);
+    assert.equal(loadExperimentConfig({ overrides: { dataset: 'mnist' } }).flopsBudget, null);
+    assert.equal(loadExperimentConfig({ overrides: { subset: 512 } }).flopsBudget, null);
+    assert.equal(loadExperimentConfig({ overrides: { dataset: 'cifar10', flopsBudget: 5_000_000 } }).flopsBudget, 5_000_000);
+    assert.equal(loadExperimentConfig({ overrides: { flopsBudget: null } }).flopsBudget, null);
+    assert.throws(() => loadExperimentConfig({ overrides: { flopsBudget: 12 } }),
+      (e: unknown) => e instanceof LedgerError && e.code === 'BAD_INPUT' && /flopsBudget/.test(e.message));
+  });
+
   it('the sim generator brings the sim dataset and protocol', () => {
     const config = loadExperimentConfig({ overrides: { generator: 'sim' } });
     assert.equal(config.dataset, 'sim');

@@ -229,7 +229,8 @@ export class LoopOrchestrator {
       await this.publishOnce({
         protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'evaluate', jobId, experimentId: view.experimentId, cycle: cycle.cycle,
         correlationId: view.experimentId, causationId: cycle.startedEventId, candidateId: candidate.candidateId, codeHash: candidate.codeHash,
-        dataset: config.dataset, subset: config.subset, protocol: config.protocol, seed: config.seed, parameterBudget: config.parameterBudget, device: config.device,
+        dataset: config.dataset, subset: config.subset, protocol: config.protocol, seed: config.seed, parameterBudget: config.parameterBudget,
+        flopsBudget: config.flopsBudget ?? null, device: config.device,
       });
     }
     await this.judgeInOrder(cycle);

@@ -70,6 +70,17 @@ describe('runner: validation stages, the one-epoch proxy and its provenance', ()
     });
   }
 
+  it('rejects at stage budget when the forward FLOPs per sample exceed the compute budget, and not under it', async () => {
+    const open = await pool.run('validate', GOOD, TINY);
+    assert.equal(open.stage, 'passed', open.reason ?? '');
+    assert.ok(open.flops !== null && open.flops > 1000, `flops ${open.flops}`);
+    const over = await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops! - 1 });
+    assert.equal(over.stage, 'budget');
+    assert.match(over.reason ?? '', /FLOPs per sample exceed the compute budget/);
+    assert.equal((await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops! })).stage, 'passed');
+    await assert.rejects(pool.run('validate', GOOD, { ...TINY, flopsBudget: 0 }), (e: unknown) => e instanceof LedgerError && /flopsBudget/.test(e.message));
+  });
+
   it('rejects at stage train when learn() fails, after validation passed', async () => {
     const r = await stageOf(program({ learn: 'raise RuntimeError("optimizer exploded")' }), 'evaluate');
     assert.equal(r.stage, 'train');

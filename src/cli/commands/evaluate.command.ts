@@ -5,7 +5,7 @@ import { evaluateProgram, type EvaluationReport } from '../../../gpu-agent/agent
 import { intOption, printJson, printLine } from '../cli-context';
 
 interface EvaluateFlags {
-  dataset: string; protocol: string; device: string; subset?: number; valSubset?: number; seed: number; budget: number;
+  dataset: string; protocol: string; device: string; subset?: number; valSubset?: number; seed: number; budget: number; flopsBudget?: number;
   timeout: number; epochs?: number; validateOnly?: boolean; json?: boolean;
 }
 
@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .option('--val-subset <n>', 'validation images (default: the whole test split)', intOption('--val-subset', 1))
     .option('--seed <n>', 'seed', intOption('--seed', 0), DEFAULT_CONFIG.seed)
     .option('--budget <n>', 'parameter budget', intOption('--budget', 1), DEFAULT_CONFIG.parameterBudget)
+    .option('--flops-budget <n>', 'compute budget: forward FLOPs per sample (default: none)', intOption('--flops-budget', 1))
     .option('--timeout <s>', 'wall-clock limit for the program, seconds', intOption('--timeout', 1), 600)
     .option('--epochs <n>', 'epochs (protocol full only)', intOption('--epochs', 1))
     .option('--validate-only', 'stop after the forward stage (no training)')
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .action(async (file: string, flags: EvaluateFlags) => {
       const report = await evaluateProgram({
         file, dataset: flags.dataset, protocol: flags.protocol, device: flags.device, subset: flags.subset ?? null,
-        valSubset: flags.valSubset ?? null, seed: flags.seed, parameterBudget: flags.budget, timeoutS: flags.timeout,
+        valSubset: flags.valSubset ?? null, seed: flags.seed, parameterBudget: flags.budget, flopsBudget: flags.flopsBudget ?? null, timeoutS: flags.timeout,
         validateOnly: flags.validateOnly ?? false, epochs: flags.epochs ?? null,
       });
       if (flags.json) printJson(report);

@@ -10,7 +10,7 @@ interface RunFlags {
   config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
-  id?: string; leaseMs?: number; valSubset?: number; plot?: string;
+  id?: string; leaseMs?: number; valSubset?: number; plot?: string; flopsBudget?: number | null;
 }
 
 export function overridesFrom(flags: RunFlags): ConfigOverrides {
@@ -21,8 +21,12 @@ export function overridesFrom(flags: RunFlags): ConfigOverrides {
   return {
     name: flags.name, cycles: flags.cycles, candidatesPerCycle: flags.candidates, dataset: flags.dataset, subset: flags.subset,
     protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: flags.store, bus: flags.bus,
-    threshold: flags.threshold, delta: flags.delta, ...(Object.keys(ablations).length ? { ablations } : {}),
+    threshold: flags.threshold, delta: flags.delta, flopsBudget: flags.flopsBudget, ...(Object.keys(ablations).length ? { ablations } : {}),
   } as ConfigOverrides;
+}
+
+function flopsBudgetOption(value: string): number | null {
+  return value === 'none' ? null : intOption('--flops-budget', 1000)(value);
 }
 
 /** Ctrl-C aborts the run cleanly (the ledger keeps everything; `resume` carries on); a second Ctrl-C kills. */
@@ -82,6 +86,7 @@ export function register(program: Command): void {
     .option('--candidates <n>', 'candidates per cycle', intOption('--candidates', 1))
     .option('--dataset <name>', 'fashion-mnist | mnist | cifar10 | cifar100 | svhn | sim')
     .option('--subset <n>', 'training images used by the proxy', intOption('--subset', 16))
+    .option('--flops-budget <n|none>', 'compute budget: forward FLOPs per sample a candidate may cost (none = no budget)', flopsBudgetOption)
     .option('--protocol <name>', 'fast | nngpt | sim')
     .option('--generator <spec>', 'grammar | sim | llm:<path> | openai:<url>')
     .option('--threshold <tau>', 'admission threshold on first-epoch accuracy', floatOption('--threshold'))
