@@ -2,7 +2,7 @@
  * npm run bench:ledger — throughput of the event store on each adapter (not a test; it prints figures).
  *   single-event appends/s   one event per append() call (one transaction each)
  *   batched events/s         100 events per append() call, while filling the store
- *   readAll events/s         paging through the whole log with readAll({ after, limit })
+ *   readAll events/s         paging through the whole log with iterateAll (readAll({ after, limit }), 10,000 a page)
  *   peak RSS                 of the benchmark process (for PostgreSQL the server's memory is not included;
  *                            for the embedded store, creating a new store (initdb) peaks once at ~900 MiB and is excluded)
  * Each adapter runs in its own child process so peak RSS is per adapter.

@@ -65,5 +65,10 @@ export interface EventStore {
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /** The latest snapshot of that projection version at or before `atOrBefore`. */
   loadSnapshot(projection: string, projectionVersion: string, atOrBefore: number): Promise<SnapshotRecord | null>;
+  /**
+   * Deletes all but the `keepLatest` latest snapshots of each version of `projection`; returns how many were
+   * deleted. Snapshots are caches of folds over the log (rebuilt from events), so pruning loses nothing recorded.
+   */
+  pruneSnapshots(projection: string, keepLatest: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -6,6 +6,8 @@ export interface SubscriptionSource {
   read(after: number, upTo: number, limit: number): Promise<RecordedEvent[]>;
   loadCheckpoint(name: string): Promise<number>;
   saveCheckpoint(name: string, position: number): Promise<void>;
+  /** Settles once the store listens for appends (never rejects); the loop starts after it, so no wake-up is missed. */
+  readonly ready?: Promise<unknown>;
 }
 
 const PAGE = 500;
@@ -14,7 +16,8 @@ const CHECKPOINT_EVERY_EVENTS = 100;
 const CHECKPOINT_EVERY_MS = 250;
 
 /**
- * Catch-up, then live, by polling the global log from the stored checkpoint. At-least-once: the checkpoint is
+ * Catch-up, then live, by polling the global log from the stored checkpoint (woken early by poke() when the store
+ * hears of an append). At-least-once: the checkpoint is
  * written only after handlers succeeded, so a crash re-delivers at most the events since the last write.
  * A failing handler is retried (with back-off) and never skipped.
  */
@@ -23,6 +26,10 @@ export class PollingSubscription implements Subscription {
   private resolveCaughtUp!: () => void;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** Ends the idle wait between polls only (never a back-off after a failure). */
+  private wakeIdle: (() => void) | null = null;
+  /** Set by poke(); a notification that arrives while a page is being read is not lost. */
+  private poked = false;
   private loop: Promise<void> | null = null;
   /** Global position up to which every event has been handled (or filtered out). */
   private position = 0;
@@ -49,6 +56,12 @@ export class PollingSubscription implements Subscription {
     });
   }
 
+  /** The store heard of a new append (LISTEN/NOTIFY): look now instead of at the next poll. */
+  poke(): void {
+    this.poked = true;
+    this.wakeIdle?.();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -57,16 +70,18 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     const pollMs = this.options.pollIntervalMs ?? 100;
+    await this.source.ready;
     this.position = await this.retrying(() => this.source.loadCheckpoint(this.name));
     const target = await this.retrying(() => this.source.head());
     let failures = 0;
     while (!this.stopping) {
       try {
+        this.poked = false;
         const head = await this.source.head();
         await this.deliverUpTo(head);
         failures = 0;
         if (this.position >= target) this.resolveCaughtUp();
-        if (this.position >= head) await this.sleep(pollMs);
+        if (this.position >= head && !this.poked) await this.sleep(pollMs, true);
       } catch {
         // The handler failure was already reported through onError; back off, then retry from the checkpoint.
         failures++;
@@ -105,11 +120,13 @@ export class PollingSubscription implements Subscription {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, idle = false): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wake = null; resolve(); }, ms);
-      this.wake = () => { clearTimeout(timer); this.wake = null; resolve(); };
+      const done = (): void => { clearTimeout(timer); this.wake = null; this.wakeIdle = null; resolve(); };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      if (idle) this.wakeIdle = done;
     });
   }
 

@@ -234,6 +234,24 @@ export function eventStoreContract(harness: StoreHarness): void {
         assert.equal(await shared.loadSnapshot('p', 'v1', 9), null);
         assert.equal((await shared.loadSnapshot('p', 'v2', 100))?.position, 15);
       });
+
+      it('pruneSnapshots keeps the latest n per projection version and leaves other projections alone', async () => {
+        for (const position of [1, 2, 3, 4]) {
+          await shared.saveSnapshot({ projection: 'prune', projectionVersion: 'v1', position, state: { position } });
+        }
+        await shared.saveSnapshot({ projection: 'prune', projectionVersion: 'v2', position: 2, state: {} });
+        await shared.saveSnapshot({ projection: 'prune-other', projectionVersion: 'v1', position: 1, state: {} });
+        assert.equal(await shared.pruneSnapshots('prune', 2), 2);
+        assert.equal((await shared.loadSnapshot('prune', 'v1', 2)), null, 'positions 1 and 2 are gone');
+        assert.equal((await shared.loadSnapshot('prune', 'v1', 3))?.position, 3);
+        assert.equal((await shared.loadSnapshot('prune', 'v1', 100))?.position, 4);
+        assert.equal((await shared.loadSnapshot('prune', 'v2', 100))?.position, 2, 'each version keeps its own latest');
+        assert.equal((await shared.loadSnapshot('prune-other', 'v1', 100))?.position, 1, 'other projections untouched');
+        assert.equal(await shared.pruneSnapshots('prune', 2), 0, 'pruning again deletes nothing');
+        assert.equal(await shared.pruneSnapshots('prune', 0), 3);
+        assert.equal(await shared.loadSnapshot('prune', 'v1', 100), null);
+        await expectLedgerError(shared.pruneSnapshots('prune', -1), 'BAD_INPUT');
+      });
     });
 
     describe('bad input', () => {
@@ -293,6 +311,23 @@ export function eventStoreContract(harness: StoreHarness): void {
           assert.deepEqual(afterRestart, [41, 42, 43, 44, 45]);
         } finally {
           await store.close();
+        }
+      });
+
+      it('a live subscription wakes on an append (LISTEN/NOTIFY), not at its next poll', async () => {
+        const s = newStream();
+        const seen: string[] = [];
+        // A poll interval no test waits for: only the append's notification can deliver the event in time.
+        const sub = shared.subscribe(`notify-${s}`, async (e) => { if (e.streamId === s) seen.push(e.eventId); },
+          { pollIntervalMs: 600_000 });
+        try {
+          await sub.caughtUp;
+          const event = testEvent('Notified');
+          await shared.append(s, [event], 'no_stream');
+          await waitFor(() => seen.length === 1, 10_000, 'woken by the notification');
+          assert.deepEqual(seen, [event.eventId]);
+        } finally {
+          await sub.stop();
         }
       });
 

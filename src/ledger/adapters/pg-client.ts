@@ -8,6 +8,8 @@ export const CONNECT_TIMEOUT_MS = 5000;
 export class PgClient implements SqlClient {
   readonly kind = 'postgres' as const;
 
+  private readonly listeners = new Set<() => Promise<void>>();
+
   private constructor(private readonly pool: Pool, readonly location: string) {}
 
   /** Connects once up front so an unreachable server fails here, fast, with a hint. */
@@ -56,7 +58,7 @@ export class PgClient implements SqlClient {
       const firstRows = options.firstStatement !== undefined && Array.isArray(results) ? results[results.length - 1]!.rows : [];
       const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] },
         firstRows);
-      await client.query('commit');
+      await client.query(options.notify === undefined ? 'commit' : `notify ${options.notify}; commit`);
       return result;
     } catch (error) {
       await client.query('rollback').catch(() => { broken = true; });
@@ -67,7 +69,37 @@ export class PgClient implements SqlClient {
     }
   }
 
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    // A pooled connection, held for as long as we listen (a LISTEN belongs to its session).
+    const client = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
+    const onNotification = (message: { channel: string }): void => { if (message.channel === channel) onNotify(); };
+    let released = false;
+    const release = (broken: boolean): void => {
+      if (released) return;
+      released = true;
+      client.off('notification', onNotification);
+      this.listeners.delete(stop);
+      client.release(broken);
+    };
+    client.on('error', () => release(true));
+    client.on('notification', onNotification);
+    const stop = async (): Promise<void> => {
+      if (released) return;
+      await client.query(`unlisten ${channel}`).then(() => release(false), () => release(true));
+    };
+    try {
+      await client.query(`listen ${channel}`);
+    } catch (error) {
+      release(true);
+      throw this.connectionError(error);
+    }
+    this.listeners.add(stop);
+    return stop;
+  }
+
   async close(): Promise<void> {
+    // pool.end() waits for checked-out connections: the listening ones are given back first.
+    await Promise.all([...this.listeners].map((stop) => stop()));
     await this.pool.end();
   }
 

@@ -24,8 +24,15 @@ export class PgliteClient implements SqlClient {
     return this.db.transaction(async (tx) => {
       if (options.advisoryLock !== undefined) await tx.query(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
       const firstRows = options.firstStatement === undefined ? [] : (await tx.query<Record<string, unknown>>(options.firstStatement)).rows;
-      return fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows }, firstRows);
+      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows }, firstRows);
+      if (options.notify !== undefined) await tx.query(`notify ${options.notify}`);
+      return result;
     });
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    const unlisten = await this.db.listen(channel, () => onNotify());
+    return async () => { if (!this.db.closed) await unlisten(); };
   }
 
   async close(): Promise<void> {

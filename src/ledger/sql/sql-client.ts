@@ -14,6 +14,8 @@ export interface TransactionOptions {
    * Its rows are passed to fn.
    */
   readonly firstStatement?: string;
+  /** A channel to NOTIFY with the commit (in the commit's round trip where the driver allows). */
+  readonly notify?: string;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -27,6 +29,11 @@ export interface SqlClient extends SqlExecutor {
    * holds pg_advisory_xact_lock(key) before fn runs (sent with BEGIN where the driver allows, saving a round trip).
    */
   transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * LISTENs on `channel`; onNotify runs for every notification. Resolves to a function that stops listening.
+   * Best effort: a lost listening connection is not re-established (callers keep polling as a fallback).
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

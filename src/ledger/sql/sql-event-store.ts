@@ -42,6 +42,9 @@ export interface ImportOptions {
 
 const PAGE = 5000;
 
+/** Appends NOTIFY this channel with their commit, so live subscriptions wake at once instead of at the next poll. */
+const APPENDED_CHANNEL = 'nas_ledger_appended';
+
 /**
  * The ledger's rules, written once against SqlClient. Appends serialize on one transaction-scoped advisory
  * lock: positions are head + 1 and commit in lock order, so a reader that sees position p has seen all below p.
@@ -49,6 +52,8 @@ const PAGE = 5000;
 export class SqlEventStore implements EventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly subscriptions = new Set<PollingSubscription>();
+  /** One LISTEN per store, started with the first subscription; null when it could not be set up (polling only). */
+  private listening: Promise<(() => Promise<void>) | null> | null = null;
   private closed = false;
 
   private constructor(readonly client: SqlClient, private readonly options: SqlEventStoreOptions) {
@@ -110,7 +115,7 @@ export class SqlEventStore implements EventStore {
           lastGlobalPosition: position,
           written: true,
         };
-      }, { advisoryLock: APPEND_LOCK_KEY, firstStatement: appendStateSql(streamId, valid) });
+      }, { advisoryLock: APPEND_LOCK_KEY, firstStatement: appendStateSql(streamId, valid), notify: APPENDED_CHANNEL });
     } catch (error) {
       throw translateWriteError(error, streamId);
     }
@@ -195,7 +200,11 @@ export class SqlEventStore implements EventStore {
     if (!name || typeof name !== 'string') {
       throw new LedgerError('BAD_INPUT', 'a subscription needs a non-empty name', 'The name keys the stored checkpoint.');
     }
+    this.listening ??= this.client.listen(APPENDED_CHANNEL, () => {
+      for (const s of this.subscriptions) s.poke();
+    }).catch(() => null);
     const subscription = new PollingSubscription(name, handler, options, {
+      ready: this.listening,
       head: () => this.head(),
       read: (after, upTo, limit) => this.readAll({ after, upTo, types: options.types, limit }),
       loadCheckpoint: (n) => this.loadCheckpoint(n),
@@ -240,6 +249,23 @@ export class SqlEventStore implements EventStore {
        order by position desc limit 1`, [projection, projectionVersion, atOrBefore]);
     const row = rows[0];
     return row ? { projection, projectionVersion, position: Number(row.position), state: row.state } : null;
+  }
+
+  async pruneSnapshots(projection: string, keepLatest: number): Promise<number> {
+    this.assertOpen();
+    if (!projection || typeof projection !== 'string' || !Number.isInteger(keepLatest) || keepLatest < 0) {
+      throw new LedgerError('BAD_INPUT', 'pruneSnapshots needs a projection name and keepLatest, an integer >= 0',
+        'Pass how many of the latest snapshots to keep per projection version (0 deletes them all).');
+    }
+    const rows = await this.client.query<{ n: string | number }>(
+      `with pruned as (
+         delete from ledger_snapshots s using (
+           select projection_version, position, row_number() over (partition by projection_version order by position desc) as newest
+           from ledger_snapshots where projection = $1) r
+         where s.projection = $1 and s.projection_version = r.projection_version and s.position = r.position and r.newest > $2
+         returning 1)
+       select count(*) as n from pruned`, [projection, keepLatest]);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Recomputes the whole chain from genesis; names the first position that does not verify. */
@@ -305,7 +331,7 @@ export class SqlEventStore implements EventStore {
       await flush();
       const head = Math.max(storeHead, verifier?.lastPosition ?? storeHead);
       return { imported, alreadyPresent, head };
-    }, { advisoryLock: APPEND_LOCK_KEY }).catch((error: unknown) => {
+    }, { advisoryLock: APPEND_LOCK_KEY, notify: APPENDED_CHANNEL }).catch((error: unknown) => {
       throw translateWriteError(error, '(import)');
     });
   }
@@ -332,6 +358,7 @@ export class SqlEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await (await this.listening)?.().catch(() => undefined);
     try {
       await this.client.close();
     } finally {
