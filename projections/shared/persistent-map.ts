@@ -91,8 +91,11 @@ function setIn<V>(node: MapNode<V>, shift: number, hash: number, key: string, va
   const at = slotOf(bitmap, bit);
   if ((bitmap & bit) === 0) {
     keyAdded = true;
-    const inserted = slots.slice();
-    inserted.splice(at, 0, key, value);
+    const inserted = new Array<string | null | V | MapNode<V>>(slots.length + 2);
+    for (let i = 0; i < at; i++) inserted[i] = slots[i]!;
+    inserted[at] = key;
+    inserted[at + 1] = value;
+    for (let i = at; i < slots.length; i++) inserted[i + 2] = slots[i]!;
     return { bitmap: bitmap | bit, slots: inserted };
   }
   const slotKey = slots[at] as string | null;

@@ -40,12 +40,20 @@ function tailOffset(vector: PersistentVector<unknown>): number {
 
 export function push<T>(vector: PersistentVector<T>, value: T): PersistentVector<T> {
   const { length, shift, root, tail } = vector;
-  if (length - tailOffset(vector) < WIDTH) return { length: length + 1, shift, root, tail: [...tail, value] };
+  if (length - tailOffset(vector) < WIDTH) return { length: length + 1, shift, root, tail: appended(tail, value) };
   // The tail is full: it becomes a leaf of the trie, growing the trie by a level when the root is full too.
   if (length >>> BITS > 1 << shift) {
     return { length: length + 1, shift: shift + BITS, root: [root, pathTo(shift, tail)], tail: [value] };
   }
   return { length: length + 1, shift, root: pushLeaf(length, shift, root, tail), tail: [value] };
+}
+
+/** A copy with one more element, allocated at its exact size (a spread or push may reserve spare capacity). */
+function appended<T>(values: readonly T[], value: T): T[] {
+  const out = new Array<T>(values.length + 1);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  out[values.length] = value;
+  return out;
 }
 
 function pushLeaf<T>(length: number, level: number, node: VectorTrie<T>, leaf: readonly T[]): VectorTrie<T> {
