@@ -1,11 +1,14 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEventType } from '../../domain/experiment/events';
-import type { Projection } from '../shared/projection';
+import type { Draft, Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
 import { assertNever } from '../shared/assert-never';
-import type { CandidateRow, CandidatesView } from './view';
+import { emptyMap, get, set, update, values } from '../shared/persistent-map';
+import { emptyVector, get as rowAt, push, set as setAt } from '../shared/persistent-vector';
+import type { CandidateRow, CandidatesView, CycleCandidates, ExperimentCandidates } from './view';
 
-export const CANDIDATES_VERSION = '1';
+/** 2: per-cycle persistent vectors of rows, found through per-cycle persistent maps (evolve became pure). */
+export const CANDIDATES_VERSION = '2';
 
 export const candidatesHandledTypes: readonly LedgerEventType[] = [
   'ExperimentRegistered', 'CandidateGenerated', 'CandidateRejected', 'CandidateEvaluated', 'NoveltyAssessed',
@@ -13,7 +16,7 @@ export const candidatesHandledTypes: readonly LedgerEventType[] = [
 ];
 
 export function initialCandidatesView(): CandidatesView {
-  return { experiments: {} };
+  return { experiments: emptyMap() };
 }
 
 export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent): CandidatesView {
@@ -21,42 +24,41 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
   if (!event) return view;
   switch (event.type) {
     case 'ExperimentRegistered':
-      view.experiments[event.data.experimentId] = { candidates: {} };
-      return view;
+      return { experiments: set(view.experiments, event.data.experimentId, { latest: null, earlier: emptyMap() }) };
     case 'CandidateGenerated': {
-      const experiment = view.experiments[event.data.experimentId];
-      if (!experiment) return view;
       const { candidateId, cycle, index } = event.data;
-      experiment.candidates[candidateId] = {
+      const row: CandidateRow = {
         candidateId, cycle, index, status: 'generated', stage: null, accuracy: null, jTrain: null, admitted: false,
         architectureId: null, notAdmittedReason: null,
       };
-      return view;
+      return changeExperiment(view, event.data.experimentId, (experiment) => {
+        const { rows, positions } = partitionOf(experiment, cycle) ?? { rows: emptyVector<CandidateRow>(), positions: emptyMap<number>() };
+        const at = get(positions, candidateId);
+        // Generated again (the candidate's stream starts only once, so not in a real ledger): the new row takes the old one's place.
+        return withPartition(experiment, at === undefined
+          ? { cycle, rows: push(rows, row), positions: set(positions, candidateId, rows.length) }
+          : { cycle, rows: setAt(rows, at, row), positions });
+      });
     }
     case 'CandidateRejected': {
-      const row = rowOf(view, event.data.experimentId, event.data.candidateId);
-      if (row) { row.status = 'rejected'; row.stage = event.data.stage; }
-      return view;
+      const { stage } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'rejected'; row.stage = stage; });
     }
     case 'CandidateEvaluated': {
-      const row = rowOf(view, event.data.experimentId, event.data.candidateId);
-      if (row) { row.status = 'evaluated'; row.accuracy = event.data.accuracy; }
-      return view;
+      const { accuracy } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'evaluated'; row.accuracy = accuracy; });
     }
     case 'NoveltyAssessed': {
-      const row = rowOf(view, event.data.experimentId, event.data.candidateId);
-      if (row) { row.status = 'assessed'; row.jTrain = event.data.jTrain; }
-      return view;
+      const { jTrain } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'assessed'; row.jTrain = jTrain; });
     }
     case 'CandidateAdmitted': {
-      const row = rowOf(view, event.data.experimentId, event.data.candidateId);
-      if (row) { row.status = 'admitted'; row.admitted = true; row.architectureId = event.data.architectureId; }
-      return view;
+      const { architectureId } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'admitted'; row.admitted = true; row.architectureId = architectureId; });
     }
     case 'CandidateNotAdmitted': {
-      const row = rowOf(view, event.data.experimentId, event.data.candidateId);
-      if (row) { row.status = 'not_admitted'; row.notAdmittedReason = event.data.reason; }
-      return view;
+      const { reason } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'not_admitted'; row.notAdmittedReason = reason; });
     }
     case 'CorpusSeeded': case 'CycleStarted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned':
     case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted': case 'ExperimentFailed':
@@ -67,8 +69,57 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
   }
 }
 
-function rowOf(view: CandidatesView, experimentId: string, candidateId: string): CandidateRow | undefined {
-  return view.experiments[experimentId]?.candidates[candidateId];
+/** Events of an experiment the view never saw registered are ignored rather than invented. */
+function changeExperiment(view: CandidatesView, experimentId: string,
+  change: (experiment: ExperimentCandidates) => ExperimentCandidates): CandidatesView {
+  const experiments = update(view.experiments, experimentId, (experiment) => experiment && change(experiment));
+  return experiments === view.experiments ? view : { experiments };
+}
+
+/** Events of a candidate the view never saw generated are ignored, too. */
+function updateRow(view: CandidatesView, ids: { readonly experimentId: string; readonly cycle: number; readonly candidateId: string },
+  change: (row: Draft<CandidateRow>) => void): CandidatesView {
+  return changeExperiment(view, ids.experimentId, (experiment) => {
+    let partition = partitionOf(experiment, ids.cycle);
+    let at = partition && get(partition.positions, ids.candidateId);
+    if (at === undefined) [partition, at] = findElsewhere(experiment, ids.candidateId);
+    if (!partition || at === undefined) return experiment;
+    const row = copyOf(rowAt(partition.rows, at)!);
+    change(row);
+    return withPartition(experiment, { cycle: partition.cycle, rows: setAt(partition.rows, at, row), positions: partition.positions });
+  });
+}
+
+function partitionOf(experiment: ExperimentCandidates, cycle: number): CycleCandidates | undefined {
+  return experiment.latest?.cycle === cycle ? experiment.latest : get(experiment.earlier, String(cycle));
+}
+
+/** An event whose cycle disagrees with its CandidateGenerated: its row is in another cycle's partition, if any. */
+function findElsewhere(experiment: ExperimentCandidates, candidateId: string): [CycleCandidates | undefined, number | undefined] {
+  for (const partition of partitionsOf(experiment)) {
+    const at = get(partition.positions, candidateId);
+    if (at !== undefined) return [partition, at];
+  }
+  return [undefined, undefined];
+}
+
+export function partitionsOf(experiment: ExperimentCandidates): CycleCandidates[] {
+  const earlier = values(experiment.earlier);
+  return experiment.latest ? [...earlier, experiment.latest] : earlier;
+}
+
+function withPartition(experiment: ExperimentCandidates, partition: CycleCandidates): ExperimentCandidates {
+  const { latest, earlier } = experiment;
+  if (!latest || latest.cycle === partition.cycle) return { latest: partition, earlier };
+  if (partition.cycle > latest.cycle) return { latest: partition, earlier: set(earlier, String(latest.cycle), latest) };
+  return { latest, earlier: set(earlier, String(partition.cycle), partition) };
+}
+
+function copyOf(r: CandidateRow): Draft<CandidateRow> {
+  return {
+    candidateId: r.candidateId, cycle: r.cycle, index: r.index, status: r.status, stage: r.stage, accuracy: r.accuracy,
+    jTrain: r.jTrain, admitted: r.admitted, architectureId: r.architectureId, notAdmittedReason: r.notAdmittedReason,
+  };
 }
 
 export const candidatesProjection: Projection<CandidatesView> = {

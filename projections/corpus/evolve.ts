@@ -1,12 +1,14 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEventType } from '../../domain/experiment/events';
-import type { Projection } from '../shared/projection';
+import { withKey, type Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
 import { eventRef } from '../shared/event-ref';
 import { assertNever } from '../shared/assert-never';
-import type { CorpusView } from './view';
+import { emptyVector, push } from '../shared/persistent-vector';
+import type { CorpusMember, CorpusView, ExperimentCorpus } from './view';
 
-export const CORPUS_VERSION = '1';
+/** 2: members are a persistent vector (evolve became pure). */
+export const CORPUS_VERSION = '2';
 
 export const corpusHandledTypes: readonly LedgerEventType[] = ['ExperimentRegistered', 'CorpusSeeded', 'CandidateAdmitted'];
 
@@ -19,29 +21,29 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
   if (!event) return view;
   switch (event.type) {
     case 'ExperimentRegistered':
-      view.experiments[event.data.experimentId] = { experimentId: event.data.experimentId, members: [] };
-      return view;
+      return withCorpus(view, { experimentId: event.data.experimentId, members: emptyVector() });
     case 'CorpusSeeded': {
       const corpus = view.experiments[event.data.experimentId];
       if (!corpus) return view;
       const addedBy = eventRef(recorded);
+      let members = corpus.members;
       for (const entry of event.data.entries) {
-        corpus.members.push({
+        members = push(members, {
           entryId: entry.entryId, architectureId: null, source: 'seed', name: entry.name, codeHash: entry.codeHash,
           accuracy: entry.accuracy, cycle: null, candidateId: null, addedBy,
         });
       }
-      return view;
+      return withCorpus(view, { experimentId: corpus.experimentId, members });
     }
     case 'CandidateAdmitted': {
       const corpus = view.experiments[event.data.experimentId];
       if (!corpus) return view;
       const { candidateId, architectureId, codeHash, accuracy, cycle } = event.data;
-      corpus.members.push({
+      const member: CorpusMember = {
         entryId: candidateId, architectureId, source: 'admitted', name: architectureId, codeHash, accuracy, cycle,
         candidateId, addedBy: eventRef(recorded),
-      });
-      return view;
+      };
+      return withCorpus(view, { experimentId: corpus.experimentId, members: push(corpus.members, member) });
     }
     case 'CycleStarted': case 'CandidateGenerated': case 'CandidateRejected': case 'CandidateEvaluated':
     case 'NoveltyAssessed': case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned':
@@ -51,6 +53,10 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
     default:
       return assertNever(event, 'corpus');
   }
+}
+
+function withCorpus(view: CorpusView, corpus: ExperimentCorpus): CorpusView {
+  return { experiments: withKey(view.experiments, corpus.experimentId, corpus) };
 }
 
 export const corpusProjection: Projection<CorpusView> = {

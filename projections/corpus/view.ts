@@ -1,4 +1,5 @@
 import type { EventRef } from '../shared/event-ref';
+import type { PersistentVector } from '../shared/persistent-vector';
 
 /** One member of an experiment's training corpus, in the order it joined. */
 export interface CorpusMember {
@@ -19,11 +20,13 @@ export interface CorpusMember {
 
 export interface ExperimentCorpus {
   readonly experimentId: string;
-  members: CorpusMember[];
+  /** In joining order; a persistent vector, so an admission copies O(log n) of it, not the whole corpus. */
+  readonly members: PersistentVector<CorpusMember>;
 }
 
+/** Experiments are few: a record keyed by experiment is copied whole when one of them changes. */
 export interface CorpusView {
-  experiments: Record<string, ExperimentCorpus>;
+  readonly experiments: Readonly<Record<string, ExperimentCorpus>>;
 }
 
 export interface CorpusSnapshot {

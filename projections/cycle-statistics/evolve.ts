@@ -1,12 +1,15 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
-import type { LedgerEventType } from '../../domain/experiment/events';
-import type { Projection } from '../shared/projection';
+import type { LedgerEvent, LedgerEventType } from '../../domain/experiment/events';
+import { withKey, type Draft, type Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
 import { assertNever } from '../shared/assert-never';
 import { workingSetFigures } from './figures';
+import { emptyMap, get, has, set, update } from '../shared/persistent-map';
+import { emptyVector, push, set as setAt, toArray } from '../shared/persistent-vector';
 import type { CycleAccumulator, CycleStatisticsView, ExperimentCycleStats, FrozenCycleFigures } from './view';
 
-export const CYCLE_STATISTICS_VERSION = '1';
+/** 2: cycles split into open and completed, working sets in persistent structures (evolve became pure). */
+export const CYCLE_STATISTICS_VERSION = '2';
 
 export const cycleStatisticsHandledTypes: readonly LedgerEventType[] = [
   'ExperimentRegistered', 'CorpusSeeded', 'CycleStarted', 'CandidateGenerated', 'CandidateRejected',
@@ -14,87 +17,96 @@ export const cycleStatisticsHandledTypes: readonly LedgerEventType[] = [
 ];
 
 export function initialCycleStatisticsView(): CycleStatisticsView {
-  return { experiments: {} };
+  return { experiments: emptyMap() };
 }
 
 export function evolveCycleStatistics(view: CycleStatisticsView, recorded: RecordedEvent): CycleStatisticsView {
   const event = asLedgerEvent(recorded);
-  if (!event) return view;
+  if (!event || event.type === 'JobClaimed' || event.type === 'JobFailed') return view;
+  if (event.type === 'ExperimentRegistered') {
+    const { experimentId, config } = event.data;
+    const experiment = { experimentId, threshold: config.threshold, corpusSize: 0, openCycles: [], completedCycles: {} };
+    return { experiments: set(view.experiments, experimentId, experiment) };
+  }
+  // Candidate events of an unknown experiment (a truncated import) are ignored rather than invented.
+  const experiments = update(view.experiments, event.data.experimentId, (experiment) => experiment && evolveExperiment(experiment, event));
+  return experiments === view.experiments ? view : { experiments };
+}
+
+type ExperimentEvent = Exclude<LedgerEvent, { readonly type: 'ExperimentRegistered' | 'JobClaimed' | 'JobFailed' }>;
+
+function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEvent): ExperimentCycleStats {
   switch (event.type) {
-    case 'ExperimentRegistered': {
-      const { experimentId, config } = event.data;
-      view.experiments[experimentId] = { experimentId, threshold: config.threshold, corpusSize: 0, cycles: {} };
-      return view;
-    }
     case 'CorpusSeeded': {
-      const experiment = view.experiments[event.data.experimentId];
-      if (experiment) experiment.corpusSize += event.data.entries.length;
-      return view;
+      const next = copyExperiment(experiment);
+      next.corpusSize += event.data.entries.length;
+      return next;
     }
-    case 'CycleStarted': {
-      const experiment = view.experiments[event.data.experimentId];
-      if (experiment) cycleOf(experiment, event.data.cycle);
-      return view;
-    }
-    case 'CandidateGenerated': {
-      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
-      if (cycle) cycle.generated++;
-      return view;
-    }
+    case 'CycleStarted':
+      return changeCycle(experiment, event.data.cycle, () => false);
+    case 'CandidateGenerated':
+      return changeCycle(experiment, event.data.cycle, (cycle) => { cycle.generated++; });
     case 'CandidateRejected': {
-      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
-      if (cycle) cycle.rejectionsByStage[event.data.stage] = (cycle.rejectionsByStage[event.data.stage] ?? 0) + 1;
-      return view;
+      const { stage } = event.data;
+      return changeCycle(experiment, event.data.cycle, (cycle) => {
+        const rejections: Draft<CycleAccumulator['rejectionsByStage']> = Object.assign({}, cycle.rejectionsByStage);
+        rejections[stage] = (rejections[stage] ?? 0) + 1;
+        cycle.rejectionsByStage = rejections;
+      });
     }
     case 'CandidateEvaluated': {
-      const experiment = view.experiments[event.data.experimentId];
-      const cycle = experiment && cycleIn(view, event.data.experimentId, event.data.cycle);
-      if (!experiment || !cycle) return view;
-      const accuracy = event.data.accuracy;
-      cycle.valid++;
-      if (cycle.bestAccuracy === null || accuracy > cycle.bestAccuracy) cycle.bestAccuracy = accuracy;
-      if (accuracy >= experiment.threshold) cycle.aboveThreshold++;
-      cycle.validAccuracies[event.data.candidateId] = accuracy;
-      return view;
+      const { candidateId, accuracy } = event.data;
+      return changeCycle(experiment, event.data.cycle, (cycle) => {
+        cycle.valid++;
+        if (cycle.bestAccuracy === null || accuracy > cycle.bestAccuracy) cycle.bestAccuracy = accuracy;
+        if (accuracy >= experiment.threshold) cycle.aboveThreshold++;
+        // A candidate evaluated twice keeps one accuracy (the latest) in its first place, but counts twice as valid.
+        const at = get(cycle.validPositions, candidateId);
+        if (at !== undefined) cycle.validAccuracies = setAt(cycle.validAccuracies, at, accuracy);
+        else {
+          cycle.validPositions = set(cycle.validPositions, candidateId, cycle.validAccuracies.length);
+          cycle.validAccuracies = push(cycle.validAccuracies, accuracy);
+        }
+      });
     }
     case 'NoveltyAssessed': {
-      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
-      // Diversity and novelty are over valid candidates: an assessment of an unevaluated one is not counted.
-      if (!cycle || !(event.data.candidateId in cycle.validAccuracies)) return view;
-      cycle.noveltySum += 1 - event.data.jTrain;
-      cycle.noveltyCount++;
-      cycle.signatures.push(event.data.signature);
-      return view;
+      const { candidateId, jTrain, signature } = event.data;
+      return changeCycle(experiment, event.data.cycle, (cycle) => {
+        // Diversity and novelty are over valid candidates: an assessment of an unevaluated one is not counted.
+        if (!has(cycle.validPositions, candidateId)) return false;
+        cycle.noveltySum += 1 - jTrain;
+        cycle.noveltyCount++;
+        cycle.signatures = push(cycle.signatures, signature);
+        return true;
+      });
     }
     case 'CandidateAdmitted': {
-      const experiment = view.experiments[event.data.experimentId];
-      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
-      if (!experiment || !cycle) return view;
+      const cycle = copyCycle(cycleOf(experiment, event.data.cycle));
       cycle.admitted++;
-      experiment.corpusSize++;
-      cycle.corpusSize = experiment.corpusSize;
-      return view;
+      cycle.corpusSize = experiment.corpusSize + 1;
+      const next = withCycle(experiment, cycle);
+      next.corpusSize = cycle.corpusSize;
+      return next;
     }
-    case 'CandidateNotAdmitted': {
-      const cycle = cycleIn(view, event.data.experimentId, event.data.cycle);
-      if (cycle) cycle.notAdmitted++;
-      return view;
-    }
+    case 'CandidateNotAdmitted':
+      return changeCycle(experiment, event.data.cycle, (cycle) => { cycle.notAdmitted++; });
     case 'CycleCompleted': {
-      const experiment = view.experiments[event.data.experimentId];
-      const cycle = experiment && cycleOf(experiment, event.data.cycle);
-      if (!experiment || !cycle || cycle.completed) return view;
-      experiment.corpusSize = event.data.corpusSize;
+      const stored = cycleOf(experiment, event.data.cycle);
+      if (stored.completed) return experiment;
+      const cycle = copyCycle(stored);
       cycle.corpusSize = event.data.corpusSize;
-      cycle.frozen = cycleFigures(cycle);
+      cycle.frozen = cycleFigures(stored);
       cycle.completed = true;
-      cycle.validAccuracies = {};
-      cycle.signatures = [];
-      return view;
+      cycle.validAccuracies = emptyVector();
+      cycle.validPositions = emptyMap();
+      cycle.signatures = emptyVector();
+      const next = withCycle(experiment, cycle);
+      next.corpusSize = event.data.corpusSize;
+      return next;
     }
     case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
-    case 'ExperimentCompleted': case 'ExperimentFailed': case 'JobClaimed': case 'JobFailed':
-      return view;
+    case 'ExperimentCompleted': case 'ExperimentFailed':
+      return experiment;
     default:
       return assertNever(event, 'cycle-statistics');
   }
@@ -102,27 +114,68 @@ export function evolveCycleStatistics(view: CycleStatisticsView, recorded: Recor
 
 /** The figures that need the working sets: frozen at completion, computed at query time while the cycle is open. */
 export function cycleFigures(cycle: CycleAccumulator): FrozenCycleFigures {
-  return cycle.frozen ?? workingSetFigures(Object.values(cycle.validAccuracies), cycle.signatures);
+  return cycle.frozen ?? workingSetFigures(toArray(cycle.validAccuracies), toArray(cycle.signatures));
 }
 
+/** Every cycle of the experiment, open and completed, in cycle order. */
+export function cyclesOf(experiment: ExperimentCycleStats): CycleAccumulator[] {
+  return [...Object.values(experiment.completedCycles), ...experiment.openCycles].sort((a, b) => a.cycle - b.cycle);
+}
+
+/** The stored accumulator of a cycle: open ones first (normally the only one an event names). */
+function storedCycle(experiment: ExperimentCycleStats, cycle: number): CycleAccumulator | undefined {
+  for (const open of experiment.openCycles) if (open.cycle === cycle) return open;
+  return experiment.completedCycles[String(cycle)];
+}
+
+/** The experiment's accumulator for a cycle; a fresh one (not yet stored) for a cycle it has not seen. */
 function cycleOf(experiment: ExperimentCycleStats, cycle: number): CycleAccumulator {
-  const key = String(cycle);
-  let acc = experiment.cycles[key];
-  if (!acc) {
-    acc = {
-      cycle, completed: false, generated: 0, valid: 0, aboveThreshold: 0, admitted: 0, notAdmitted: 0,
-      rejectionsByStage: {}, bestAccuracy: null, noveltySum: 0, noveltyCount: 0,
-      corpusSize: experiment.corpusSize, validAccuracies: {}, signatures: [], frozen: null,
-    };
-    experiment.cycles[key] = acc;
-  }
-  return acc;
+  return storedCycle(experiment, cycle) ?? {
+    cycle, completed: false, generated: 0, valid: 0, aboveThreshold: 0, admitted: 0, notAdmitted: 0,
+    rejectionsByStage: {}, bestAccuracy: null, noveltySum: 0, noveltyCount: 0,
+    corpusSize: experiment.corpusSize, validAccuracies: emptyVector(), validPositions: emptyMap(), signatures: emptyVector(),
+    frozen: null,
+  };
 }
 
-/** Candidate events of an unknown experiment (a truncated import) are ignored rather than invented. */
-function cycleIn(view: CycleStatisticsView, experimentId: string, cycle: number): CycleAccumulator | null {
-  const experiment = view.experiments[experimentId];
-  return experiment ? cycleOf(experiment, cycle) : null;
+/**
+ * Applies `change` to a copy of the cycle, opening the cycle if the experiment has not seen it; a change that
+ * returns false leaves the cycle as it was.
+ */
+function changeCycle(experiment: ExperimentCycleStats, cycleNumber: number,
+  change: (cycle: Draft<CycleAccumulator>) => boolean | void): ExperimentCycleStats {
+  const stored = storedCycle(experiment, cycleNumber);
+  const cycle = copyCycle(stored ?? cycleOf(experiment, cycleNumber));
+  return change(cycle) === false && stored ? experiment : withCycle(experiment, cycle);
+}
+
+/** A copy of the experiment with the cycle stored in the partition its state says (out of the open ones once completed). */
+function withCycle(experiment: ExperimentCycleStats, cycle: CycleAccumulator): Draft<ExperimentCycleStats> {
+  const next = copyExperiment(experiment);
+  const at = experiment.openCycles.findIndex((open) => open.cycle === cycle.cycle);
+  if (cycle.completed) {
+    if (at >= 0) next.openCycles = experiment.openCycles.filter((_, i) => i !== at);
+    next.completedCycles = withKey(experiment.completedCycles, String(cycle.cycle), cycle);
+  } else {
+    const openCycles = experiment.openCycles.slice();
+    if (at >= 0) openCycles[at] = cycle;
+    else openCycles.push(cycle);
+    next.openCycles = openCycles;
+  }
+  return next;
+}
+
+function copyExperiment(e: ExperimentCycleStats): Draft<ExperimentCycleStats> {
+  return { experimentId: e.experimentId, threshold: e.threshold, corpusSize: e.corpusSize, openCycles: e.openCycles, completedCycles: e.completedCycles };
+}
+
+function copyCycle(c: CycleAccumulator): Draft<CycleAccumulator> {
+  return {
+    cycle: c.cycle, completed: c.completed, generated: c.generated, valid: c.valid, aboveThreshold: c.aboveThreshold,
+    admitted: c.admitted, notAdmitted: c.notAdmitted, rejectionsByStage: c.rejectionsByStage, bestAccuracy: c.bestAccuracy,
+    noveltySum: c.noveltySum, noveltyCount: c.noveltyCount, corpusSize: c.corpusSize, validAccuracies: c.validAccuracies,
+    validPositions: c.validPositions, signatures: c.signatures, frozen: c.frozen,
+  };
 }
 
 export const cycleStatisticsProjection: Projection<CycleStatisticsView> = {

@@ -1,14 +1,18 @@
+import { get } from '../shared/persistent-map';
 import { wilson95 } from './figures';
-import { cycleFigures } from './evolve';
+import { cycleFigures, cyclesOf } from './evolve';
 import type { CycleAccumulator, CycleStatisticsView, CycleStatsRow } from './view';
+
+/** Admission threshold τ of the experiment's registered config; null when the view has no such experiment. */
+export function thresholdOf(view: CycleStatisticsView, experimentId: string): number | null {
+  return get(view.experiments, experimentId)?.threshold ?? null;
+}
 
 /** The per-cycle table of one experiment, in cycle order; null when the view has no such experiment. */
 export function cycleStatsRows(view: CycleStatisticsView, experimentId: string): CycleStatsRow[] | null {
-  const experiment = view.experiments[experimentId];
+  const experiment = get(view.experiments, experimentId);
   if (!experiment) return null;
-  return Object.values(experiment.cycles)
-    .sort((a, b) => a.cycle - b.cycle)
-    .map((cycle) => rowOf(cycle, experiment.threshold));
+  return cyclesOf(experiment).map((cycle) => rowOf(cycle, experiment.threshold));
 }
 
 function rowOf(cycle: CycleAccumulator, threshold: number): CycleStatsRow {

@@ -1,31 +1,35 @@
 import type { RejectionStage } from '../../domain/experiment/events';
+import type { PersistentMap } from '../shared/persistent-map';
+import type { PersistentVector } from '../shared/persistent-vector';
 
 /**
- * Per-cycle accumulators. While a cycle is open it keeps its working sets (valid accuracies by candidate, MinHash
- * signatures); CycleCompleted freezes the statistics that need them and drops them, so snapshots of a long ledger
- * stay small. The decider guarantees no candidate event of a cycle follows its CycleCompleted.
+ * Per-cycle accumulators. While a cycle is open it keeps its working sets (valid accuracies, MinHash signatures);
+ * CycleCompleted freezes the statistics that need them and drops them, so snapshots of a long ledger stay small.
+ * The decider guarantees no candidate event of a cycle follows its CycleCompleted.
  */
 export interface CycleAccumulator {
   readonly cycle: number;
-  completed: boolean;
-  generated: number;
-  valid: number;
+  readonly completed: boolean;
+  readonly generated: number;
+  readonly valid: number;
   /** Valid candidates with accuracy >= τ: the elites. */
-  aboveThreshold: number;
-  admitted: number;
-  notAdmitted: number;
-  rejectionsByStage: Partial<Record<RejectionStage, number>>;
-  bestAccuracy: number | null;
-  noveltySum: number;
-  noveltyCount: number;
+  readonly aboveThreshold: number;
+  readonly admitted: number;
+  readonly notAdmitted: number;
+  readonly rejectionsByStage: Readonly<Partial<Record<RejectionStage, number>>>;
+  readonly bestAccuracy: number | null;
+  readonly noveltySum: number;
+  readonly noveltyCount: number;
   /** Corpus size after this cycle: running while open, CycleCompleted's figure once completed. */
-  corpusSize: number;
-  /** Open cycles only: accuracy of each valid candidate (novelty counts only candidates listed here). */
-  validAccuracies: Record<string, number>;
+  readonly corpusSize: number;
+  /** Open cycles only: the valid candidates' accuracies, in evaluation order (the order the figures sum them in). */
+  readonly validAccuracies: PersistentVector<number>;
+  /** Open cycles only: where each valid candidate's accuracy sits in validAccuracies (novelty counts only these). */
+  readonly validPositions: PersistentMap<number>;
   /** Open cycles only: base64 MinHash signatures of the valid candidates assessed so far. */
-  signatures: string[];
+  readonly signatures: PersistentVector<string>;
   /** Frozen at completion. */
-  frozen: FrozenCycleFigures | null;
+  readonly frozen: FrozenCycleFigures | null;
 }
 
 export interface FrozenCycleFigures {
@@ -37,17 +41,24 @@ export interface FrozenCycleFigures {
   readonly diversity: number | null;
 }
 
+/**
+ * Cycles are split by state so that a candidate event copies only the list of open cycles (normally one long), never
+ * a record of every cycle; CycleCompleted moves a cycle from `openCycles` to `completedCycles`.
+ */
 export interface ExperimentCycleStats {
   readonly experimentId: string;
   /** Admission threshold τ from the registered config. */
   readonly threshold: number;
-  corpusSize: number;
+  readonly corpusSize: number;
+  /** In the order they opened. */
+  readonly openCycles: readonly CycleAccumulator[];
   /** Keyed by cycle number. */
-  cycles: Record<string, CycleAccumulator>;
+  readonly completedCycles: Readonly<Record<string, CycleAccumulator>>;
 }
 
+/** Keyed by experiment id. */
 export interface CycleStatisticsView {
-  experiments: Record<string, ExperimentCycleStats>;
+  readonly experiments: PersistentMap<ExperimentCycleStats>;
 }
 
 /** One row of `stats --json`: rates are fractions, intervals [low, high], null where the sample is too small. */

@@ -1,11 +1,13 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
-import type { LedgerEventType } from '../../domain/experiment/events';
-import type { Projection } from '../shared/projection';
+import type { LedgerEvent, LedgerEventType } from '../../domain/experiment/events';
+import type { Draft, Projection } from '../shared/projection';
+import { emptyMap, set, update } from '../shared/persistent-map';
 import { asLedgerEvent } from '../shared/ledger-event';
 import { assertNever } from '../shared/assert-never';
-import type { ExperimentsView } from './view';
+import type { ExperimentSummary, ExperimentsView } from './view';
 
-export const EXPERIMENTS_VERSION = '1';
+/** 2: experiments in a persistent map (evolve became pure). */
+export const EXPERIMENTS_VERSION = '2';
 
 export const experimentsHandledTypes: readonly LedgerEventType[] = [
   'ExperimentRegistered', 'CorpusSeeded', 'CycleStarted', 'CandidateGenerated', 'CandidateRejected', 'CandidateEvaluated',
@@ -14,7 +16,7 @@ export const experimentsHandledTypes: readonly LedgerEventType[] = [
 ];
 
 export function initialExperimentsView(): ExperimentsView {
-  return { experiments: {} };
+  return { experiments: emptyMap() };
 }
 
 export function evolveExperiments(view: ExperimentsView, recorded: RecordedEvent): ExperimentsView {
@@ -23,44 +25,63 @@ export function evolveExperiments(view: ExperimentsView, recorded: RecordedEvent
   if (event.type === 'JobClaimed' || event.type === 'JobFailed') return view;
   if (event.type === 'ExperimentRegistered') {
     const { experimentId, name, config, configHash } = event.data;
-    view.experiments[experimentId] = {
+    return withSummary(view, {
       experimentId, name, status: 'registered', configHash, cyclesPlanned: config.cycles, cyclesDone: 0,
       currentCycle: null, candidates: 0, admitted: 0, registeredAt: recorded.metadata.recordedAt,
       headPosition: recorded.globalPosition, failure: null,
-    };
-    return view;
+    });
   }
-  const summary = view.experiments[event.data.experimentId];
-  if (!summary) return view;
-  summary.headPosition = recorded.globalPosition;
+  const experiments = update(view.experiments, event.data.experimentId,
+    (summary) => summary && evolveSummary(summary, event, recorded.globalPosition));
+  return experiments === view.experiments ? view : { experiments };
+}
+
+type ExperimentEvent = Exclude<LedgerEvent, { readonly type: 'ExperimentRegistered' | 'JobClaimed' | 'JobFailed' }>;
+
+function evolveSummary(summary: ExperimentSummary, event: ExperimentEvent, position: number): ExperimentSummary {
+  const next = copyOf(summary);
+  next.headPosition = position;
   switch (event.type) {
     case 'CycleStarted':
-      summary.status = 'running';
-      summary.currentCycle = event.data.cycle;
-      return view;
+      next.status = 'running';
+      next.currentCycle = event.data.cycle;
+      break;
     case 'CandidateGenerated':
-      summary.candidates++;
-      return view;
+      next.candidates++;
+      break;
     case 'CandidateAdmitted':
-      summary.admitted++;
-      return view;
+      next.admitted++;
+      break;
     case 'CycleCompleted':
-      summary.cyclesDone = Math.max(summary.cyclesDone, event.data.cycle);
-      summary.currentCycle = null;
-      return view;
+      next.cyclesDone = Math.max(summary.cyclesDone, event.data.cycle);
+      next.currentCycle = null;
+      break;
     case 'ExperimentCompleted':
-      summary.status = 'completed';
-      return view;
+      next.status = 'completed';
+      break;
     case 'ExperimentFailed':
-      summary.status = 'failed';
-      summary.failure = event.data.reason;
-      return view;
+      next.status = 'failed';
+      next.failure = event.data.reason;
+      break;
     case 'CorpusSeeded': case 'CandidateRejected': case 'CandidateEvaluated': case 'NoveltyAssessed':
     case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
-      return view;
+      break;
     default:
       return assertNever(event, 'experiments');
   }
+  return next;
+}
+
+function withSummary(view: ExperimentsView, summary: ExperimentSummary): ExperimentsView {
+  return { experiments: set(view.experiments, summary.experimentId, summary) };
+}
+
+function copyOf(s: ExperimentSummary): Draft<ExperimentSummary> {
+  return {
+    experimentId: s.experimentId, name: s.name, status: s.status, configHash: s.configHash, cyclesPlanned: s.cyclesPlanned,
+    cyclesDone: s.cyclesDone, currentCycle: s.currentCycle, candidates: s.candidates, admitted: s.admitted,
+    registeredAt: s.registeredAt, headPosition: s.headPosition, failure: s.failure,
+  };
 }
 
 export const experimentsProjection: Projection<ExperimentsView> = {

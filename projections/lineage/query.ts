@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { CandidateGenerated, GeneratorRef } from '../../domain/experiment/events';
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { eventRef, type EventRef } from '../shared/event-ref';
+import { toArray } from '../shared/persistent-vector';
 import type { CorpusMember } from '../corpus/view';
 import type { ExperimentLineage, LineageView } from './view';
 
@@ -13,7 +14,7 @@ export type ProvenanceSubjectRef =
 /** Architecture ids (`arch-…`) and corpus entry ids (`seed:…`, admitted candidate ids) known to the view. */
 export function findCorpusSubject(view: LineageView, id: string): ProvenanceSubjectRef | null {
   for (const corpus of Object.values(view.corpus.experiments)) {
-    for (const member of corpus.members) {
+    for (const member of toArray(corpus.members)) {
       if (member.source === 'admitted' && member.architectureId === id) {
         return { kind: 'architecture', experimentId: corpus.experimentId, candidateId: member.candidateId!, architectureId: id };
       }
@@ -80,7 +81,8 @@ export function candidateProvenance(view: LineageView, id: string, candidateEven
   const generated = generatedEvent.data as CandidateGenerated['data'];
   const lineage = view.experiments[generated.experimentId];
   if (!lineage) return null;
-  const members = view.corpus.experiments[generated.experimentId]?.members ?? [];
+  const corpus = view.corpus.experiments[generated.experimentId];
+  const members = corpus ? toArray(corpus.members) : [];
   const last = candidateEvents[candidateEvents.length - 1]!;
   const admitted = candidateEvents.find((e) => e.type === 'CandidateAdmitted');
   const parentId = generated.parent?.entryId ?? null;

@@ -26,17 +26,18 @@ export interface ExperimentLineage {
   readonly experimentId: string;
   readonly configHash: string;
   readonly registered: EventRef;
-  seeded: { readonly seeded: EventRef; readonly corpusHash: string; readonly entries: number; readonly source: string } | null;
+  readonly seeded: { readonly seeded: EventRef; readonly corpusHash: string; readonly entries: number; readonly source: string } | null;
   /** The generator of the first CycleStarted: the version no fine-tune produced. */
-  initialGenerator: { readonly generator: GeneratorRef; readonly firstUsedIn: EventRef } | null;
+  readonly initialGenerator: { readonly generator: GeneratorRef; readonly firstUsedIn: EventRef } | null;
   /** Keyed by the produced version (GeneratorRef.version). */
-  fineTunes: Record<string, FineTuneRecord>;
+  readonly fineTunes: Readonly<Record<string, FineTuneRecord>>;
   /** Keyed by cycle. */
-  fineTuneRequests: Record<string, FineTuneRequestRecord>;
+  readonly fineTuneRequests: Readonly<Record<string, FineTuneRequestRecord>>;
 }
 
+/** Records keyed by experiment, by cycle or by generator version are small: a change copies the one it touches. */
 export interface LineageView {
-  experiments: Record<string, ExperimentLineage>;
+  readonly experiments: Readonly<Record<string, ExperimentLineage>>;
   /** The corpus fold, shared with the corpus read model: members in the order they joined, with their events. */
-  corpus: CorpusView;
+  readonly corpus: CorpusView;
 }

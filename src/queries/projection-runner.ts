@@ -2,7 +2,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { streamIds } from '../../domain/experiment/events';
 import type { EventStore } from '../ledger/event-store.port';
 import { checkPosition, cycleEndPosition, describeAsOf, parseAsOfTime, type AsOf } from '../../projections/shared/as-of';
-import { cloneView, projectionVersion, type Projection } from '../../projections/shared/projection';
+import { projectionVersion, type Projection } from '../../projections/shared/projection';
 import { assertNever } from '../../projections/shared/assert-never';
 
 export interface ProjectionRunnerOptions {
@@ -78,8 +78,8 @@ export class ProjectionRunner {
     checkPosition(position, head);
     const version = projectionVersion(projection);
     const snapshot = this.useSnapshots ? await this.store.loadSnapshot(projection.name, version, position) : null;
-    // Views are folded in place: never hand a stored state to evolve without copying it.
-    let view = snapshot ? cloneView(snapshot.state as View) : projection.initialView();
+    // evolve is pure: the stored state is folded on as it is, and the view handed to saveSnapshot never changes after.
+    let view = snapshot ? snapshot.state as View : projection.initialView();
     let after = snapshot?.position ?? 0;
     let folded = 0;
     while (after < position) {
@@ -101,7 +101,7 @@ export class ProjectionRunner {
     const head = await this.store.head();
     const version = projectionVersion(projection);
     const snapshot = await this.store.loadSnapshot(projection.name, version, head);
-    let view = snapshot ? cloneView(snapshot.state as View) : projection.initialView();
+    let view = snapshot ? snapshot.state as View : projection.initialView();
     let after = snapshot?.position ?? 0;
     let saved = 0;
     let folded = 0;
@@ -113,7 +113,7 @@ export class ProjectionRunner {
         if (handled.has(event.type)) view = projection.evolve(view, event);
         folded++;
         if (event.type === 'CycleCompleted' && event.globalPosition < head) {
-          await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position: event.globalPosition, state: cloneView(view) });
+          await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position: event.globalPosition, state: view });
           saved++;
         }
       }
@@ -150,7 +150,7 @@ export class ProjectionRunner {
 
   private async trySaveSnapshot<View>(projection: Projection<View>, version: string, position: number, view: View): Promise<void> {
     try {
-      await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position, state: cloneView(view) });
+      await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position, state: view });
     } catch (error) {
       this.options.onSnapshotError?.(error);
     }

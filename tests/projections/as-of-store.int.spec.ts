@@ -18,7 +18,7 @@ import { GetProvenanceQuery } from '../../src/queries/get-provenance/get-provena
 import { ListExperimentsQuery } from '../../src/queries/list-experiments/list-experiments.query';
 import { GetCorpusQuery } from '../../src/queries/get-corpus/get-corpus.query';
 import { ListCandidatesQuery } from '../../src/queries/list-candidates/list-candidates.query';
-import { cycleStatisticsProjection } from '../../projections/cycle-statistics/evolve';
+import { cycleStatisticsProjection, initialCycleStatisticsView } from '../../projections/cycle-statistics/evolve';
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { candidatesProjection } from '../../projections/candidates/evolve';
 import { lineageProjection } from '../../projections/lineage/evolve';
@@ -138,7 +138,7 @@ describe('snapshots', () => {
     const projection = { ...cycleStatisticsProjection, name: 'cycle-statistics-version-test' };
     const head = await store.head();
     // A snapshot that disagrees with the log: used while its version is current, ignored after a version bump.
-    await store.saveSnapshot({ projection: projection.name, projectionVersion: projectionVersion(projection), position: head, state: { experiments: {} } });
+    await store.saveSnapshot({ projection: projection.name, projectionVersion: projectionVersion(projection), position: head, state: initialCycleStatisticsView() });
     const stale = await new ProjectionRunner(store).viewAt(projection, head);
     assert.equal(cycleStatsRows(stale.view, EXP), null, 'the planted snapshot was read');
     const bumped = { ...projection, codeVersion: `${projection.codeVersion}+1` };

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { cycleStatisticsProjection } from '../../../projections/cycle-statistics/evolve';
-import { cycleStatsRows } from '../../../projections/cycle-statistics/query';
+import { cycleStatsRows, thresholdOf } from '../../../projections/cycle-statistics/query';
 import { missingExperimentError, ProjectionRunner } from '../projection-runner';
 import { validateQuery } from '../validate-query';
 import { GetCycleStatsQuery, type CycleStatsResult } from './get-cycle-stats.query';
@@ -15,7 +15,7 @@ export class GetCycleStatsHandler implements IQueryHandler<GetCycleStatsQuery> {
     const { view, position, head } = await this.runner.viewAsOf(cycleStatisticsProjection, asOf, query.experimentId);
     const cycles = cycleStatsRows(view, query.experimentId);
     if (!cycles) throw await missingExperimentError(this.runner.store, query.experimentId, asOf, position);
-    const threshold = view.experiments[query.experimentId]!.threshold;
+    const threshold = thresholdOf(view, query.experimentId)!;
     return { experimentId: query.experimentId, asOf, position, head, threshold, cycles };
   }
 }
