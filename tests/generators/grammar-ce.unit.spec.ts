@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from '../../domain/experiment/config';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECISION_NAMES, initialTheta, sampleDecisions, thetaVersion, type GrammarDecisions, type GrammarTheta } from '../../domain/generators/grammar';
@@ -126,7 +127,7 @@ function loopSizedRuns(options: CeUpdateOptions = DEFAULT_CE_UPDATE, cycles = 6)
     for (let cycle = 0; cycle < cycles; cycle += 1) {
       valid[cycle]! += validRate(theta, 300 + cycle) / runs.length;
       accuracy[cycle]! += meanProxyOfValid(theta, 400 + cycle) / runs.length;
-      for (let i = 0; i < 10; i += 1) {
+      for (let i = 0; i < DEFAULT_CONFIG.candidatesPerCycle; i += 1) {
         const d = sampleDecisions(theta, rng);
         if (isValid(d) && proxyAccuracy(d, rng) >= 0.3) corpus.push(d);
       }
@@ -136,7 +137,7 @@ function loopSizedRuns(options: CeUpdateOptions = DEFAULT_CE_UPDATE, cycles = 6)
   return { valid, accuracy };
 }
 
-describe('the default Cross-Entropy update in a loop-sized run (10 candidates a cycle, τ 0.30)', () => {
+describe(`the default Cross-Entropy update in a loop-sized run (${DEFAULT_CONFIG.candidatesPerCycle} candidates a cycle, τ 0.30)`, () => {
   it('raises the expected valid rate and proxy accuracy cycle after cycle, learning only from admitted programs', () => {
     const { valid, accuracy } = loopSizedRuns();
     const last = valid.length - 1;
