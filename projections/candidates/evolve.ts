@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEventType } from '../../domain/experiment/events';
 import type { Draft, Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
+import { editable, owned } from '../shared/transient';
 import { assertNever } from '../shared/assert-never';
 import { emptyMap, get, set, update, values } from '../shared/persistent-map';
 import { emptyVector, get as rowAt, push, set as setAt } from '../shared/persistent-vector';
@@ -27,17 +28,20 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
       return { experiments: set(view.experiments, event.data.experimentId, { latest: null, earlier: emptyMap() }) };
     case 'CandidateGenerated': {
       const { candidateId, cycle, index } = event.data;
-      const row: CandidateRow = {
+      const row: CandidateRow = owned({
         candidateId, cycle, index, status: 'generated', stage: null, accuracy: null, jTrain: null, admitted: false,
         architectureId: null, notAdmittedReason: null,
-      };
+      });
       return changeExperiment(view, event.data.experimentId, (experiment) => {
-        const { rows, positions } = partitionOf(experiment, cycle) ?? { rows: emptyVector<CandidateRow>(), positions: emptyMap<number>() };
-        const at = get(positions, candidateId);
+        const stored = partitionOf(experiment, cycle);
+        const partition = stored ? editable(stored, copyPartition) : owned({ cycle, rows: emptyVector<CandidateRow>(), positions: emptyMap<number>() });
+        const at = get(partition.positions, candidateId);
         // Generated again (the candidate's stream starts only once, so not in a real ledger): the new row takes the old one's place.
-        return withPartition(experiment, at === undefined
-          ? { cycle, rows: push(rows, row), positions: set(positions, candidateId, rows.length) }
-          : { cycle, rows: setAt(rows, at, row), positions });
+        if (at === undefined) {
+          partition.positions = set(partition.positions, candidateId, partition.rows.length);
+          partition.rows = push(partition.rows, row);
+        } else partition.rows = setAt(partition.rows, at, row);
+        return withPartition(experiment, partition);
       });
     }
     case 'CandidateRejected': {
@@ -84,9 +88,14 @@ function updateRow(view: CandidatesView, ids: { readonly experimentId: string; r
     let at = partition && get(partition.positions, ids.candidateId);
     if (at === undefined) [partition, at] = findElsewhere(experiment, ids.candidateId);
     if (!partition || at === undefined) return experiment;
-    const row = copyOf(rowAt(partition.rows, at)!);
+    const stored = rowAt(partition.rows, at)!;
+    const row = editable(stored, copyOf);
     change(row);
-    return withPartition(experiment, { cycle: partition.cycle, rows: setAt(partition.rows, at, row), positions: partition.positions });
+    // A row edited in place (inside a transient fold that created it) is already where it belongs.
+    if (row === stored) return experiment;
+    const edited = editable(partition, copyPartition);
+    edited.rows = setAt(partition.rows, at, row);
+    return withPartition(experiment, edited);
   });
 }
 
@@ -110,9 +119,18 @@ export function partitionsOf(experiment: ExperimentCandidates): CycleCandidates[
 
 function withPartition(experiment: ExperimentCandidates, partition: CycleCandidates): ExperimentCandidates {
   const { latest, earlier } = experiment;
-  if (!latest || latest.cycle === partition.cycle) return { latest: partition, earlier };
-  if (partition.cycle > latest.cycle) return { latest: partition, earlier: set(earlier, String(latest.cycle), latest) };
-  return { latest, earlier: set(earlier, String(partition.cycle), partition) };
+  if (latest === partition) return experiment;
+  const next = editable(experiment, (e) => ({ latest: e.latest, earlier: e.earlier }));
+  if (!latest || latest.cycle === partition.cycle) next.latest = partition;
+  else if (partition.cycle > latest.cycle) {
+    next.latest = partition;
+    next.earlier = set(earlier, String(latest.cycle), latest);
+  } else next.earlier = set(earlier, String(partition.cycle), partition);
+  return next;
+}
+
+function copyPartition(p: CycleCandidates): Draft<CycleCandidates> {
+  return { cycle: p.cycle, rows: p.rows, positions: p.positions };
 }
 
 function copyOf(r: CandidateRow): Draft<CandidateRow> {

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEventType } from '../../domain/experiment/events';
-import { withKey, type Projection } from '../shared/projection';
+import { withKey, type Draft, type Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
+import { editable } from '../shared/transient';
 import { eventRef } from '../shared/event-ref';
 import { assertNever } from '../shared/assert-never';
 import { emptyVector, push } from '../shared/persistent-vector';
@@ -26,14 +27,14 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
       const corpus = view.experiments[event.data.experimentId];
       if (!corpus) return view;
       const addedBy = eventRef(recorded);
-      let members = corpus.members;
+      const next = editable(corpus, copyCorpus);
       for (const entry of event.data.entries) {
-        members = push(members, {
+        next.members = push(next.members, {
           entryId: entry.entryId, architectureId: null, source: 'seed', name: entry.name, codeHash: entry.codeHash,
           accuracy: entry.accuracy, cycle: null, candidateId: null, addedBy,
         });
       }
-      return withCorpus(view, { experimentId: corpus.experimentId, members });
+      return next === corpus ? view : withCorpus(view, next);
     }
     case 'CandidateAdmitted': {
       const corpus = view.experiments[event.data.experimentId];
@@ -43,7 +44,10 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
         entryId: candidateId, architectureId, source: 'admitted', name: architectureId, codeHash, accuracy, cycle,
         candidateId, addedBy: eventRef(recorded),
       };
-      return withCorpus(view, { experimentId: corpus.experimentId, members: push(corpus.members, member) });
+      const next = editable(corpus, copyCorpus);
+      next.members = push(next.members, member);
+      // A corpus edited in place (inside a transient fold that created it) is already where it belongs.
+      return next === corpus ? view : withCorpus(view, next);
     }
     case 'CycleStarted': case 'CandidateGenerated': case 'CandidateRejected': case 'CandidateEvaluated':
     case 'NoveltyAssessed': case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned':
@@ -57,6 +61,10 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
 
 function withCorpus(view: CorpusView, corpus: ExperimentCorpus): CorpusView {
   return { experiments: withKey(view.experiments, corpus.experimentId, corpus) };
+}
+
+function copyCorpus(c: ExperimentCorpus): Draft<ExperimentCorpus> {
+  return { experimentId: c.experimentId, members: c.members };
 }
 
 export const corpusProjection: Projection<CorpusView> = {

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEvent, LedgerEventType } from '../../domain/experiment/events';
 import { withKey, type Draft, type Projection } from '../shared/projection';
 import { asLedgerEvent } from '../shared/ledger-event';
+import { assocIndex, editable, owned } from '../shared/transient';
 import { assertNever } from '../shared/assert-never';
 import { workingSetFigures } from './figures';
 import { emptyMap, get, has, set, update } from '../shared/persistent-map';
@@ -38,7 +39,7 @@ type ExperimentEvent = Exclude<LedgerEvent, { readonly type: 'ExperimentRegister
 function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEvent): ExperimentCycleStats {
   switch (event.type) {
     case 'CorpusSeeded': {
-      const next = copyExperiment(experiment);
+      const next = editable(experiment, copyExperiment);
       next.corpusSize += event.data.entries.length;
       return next;
     }
@@ -49,7 +50,7 @@ function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEve
     case 'CandidateRejected': {
       const { stage } = event.data;
       return changeCycle(experiment, event.data.cycle, (cycle) => {
-        const rejections: Draft<CycleAccumulator['rejectionsByStage']> = Object.assign({}, cycle.rejectionsByStage);
+        const rejections: Draft<CycleAccumulator['rejectionsByStage']> = editable(cycle.rejectionsByStage, (r) => Object.assign({}, r));
         rejections[stage] = (rejections[stage] ?? 0) + 1;
         cycle.rejectionsByStage = rejections;
       });
@@ -81,7 +82,7 @@ function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEve
       });
     }
     case 'CandidateAdmitted': {
-      const cycle = copyCycle(cycleOf(experiment, event.data.cycle));
+      const cycle = editableCycle(experiment, event.data.cycle);
       cycle.admitted++;
       cycle.corpusSize = experiment.corpusSize + 1;
       const next = withCycle(experiment, cycle);
@@ -93,9 +94,11 @@ function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEve
     case 'CycleCompleted': {
       const stored = cycleOf(experiment, event.data.cycle);
       if (stored.completed) return experiment;
-      const cycle = copyCycle(stored);
+      // Before the edit: inside a transient fold the edit may be made to `stored` itself.
+      const frozen = cycleFigures(stored);
+      const cycle = editableCycle(experiment, event.data.cycle);
       cycle.corpusSize = event.data.corpusSize;
-      cycle.frozen = cycleFigures(stored);
+      cycle.frozen = frozen;
       cycle.completed = true;
       cycle.validAccuracies = emptyVector();
       cycle.validPositions = emptyMap();
@@ -145,22 +148,27 @@ function cycleOf(experiment: ExperimentCycleStats, cycle: number): CycleAccumula
 function changeCycle(experiment: ExperimentCycleStats, cycleNumber: number,
   change: (cycle: Draft<CycleAccumulator>) => boolean | void): ExperimentCycleStats {
   const stored = storedCycle(experiment, cycleNumber);
-  const cycle = copyCycle(stored ?? cycleOf(experiment, cycleNumber));
+  const cycle = editableCycle(experiment, cycleNumber);
+  // A change that returns false has written nothing, so a cycle edited in place is still as it was.
   return change(cycle) === false && stored ? experiment : withCycle(experiment, cycle);
+}
+
+/** The cycle's node an update may write to: a copy, or the node itself inside a transient fold that created it. */
+function editableCycle(experiment: ExperimentCycleStats, cycleNumber: number): Draft<CycleAccumulator> {
+  const stored = storedCycle(experiment, cycleNumber);
+  return stored ? editable(stored, copyCycle) : owned(copyCycle(cycleOf(experiment, cycleNumber)));
 }
 
 /** A copy of the experiment with the cycle stored in the partition its state says (out of the open ones once completed). */
 function withCycle(experiment: ExperimentCycleStats, cycle: CycleAccumulator): Draft<ExperimentCycleStats> {
-  const next = copyExperiment(experiment);
+  const next = editable(experiment, copyExperiment);
   const at = experiment.openCycles.findIndex((open) => open.cycle === cycle.cycle);
   if (cycle.completed) {
-    if (at >= 0) next.openCycles = experiment.openCycles.filter((_, i) => i !== at);
+    if (at >= 0) next.openCycles = owned(experiment.openCycles.filter((_, i) => i !== at));
     next.completedCycles = withKey(experiment.completedCycles, String(cycle.cycle), cycle);
-  } else {
-    const openCycles = experiment.openCycles.slice();
-    if (at >= 0) openCycles[at] = cycle;
-    else openCycles.push(cycle);
-    next.openCycles = openCycles;
+  } else if (at < 0 || experiment.openCycles[at] !== cycle) {
+    // An open cycle edited in place is already where it belongs.
+    next.openCycles = assocIndex(experiment.openCycles, at >= 0 ? at : experiment.openCycles.length, cycle);
   }
   return next;
 }

@@ -3,6 +3,7 @@ import type { LedgerEvent, LedgerEventType } from '../../domain/experiment/event
 import type { Draft, Projection } from '../shared/projection';
 import { emptyMap, set, update } from '../shared/persistent-map';
 import { asLedgerEvent } from '../shared/ledger-event';
+import { editable } from '../shared/transient';
 import { assertNever } from '../shared/assert-never';
 import type { ExperimentSummary, ExperimentsView } from './view';
 
@@ -39,7 +40,7 @@ export function evolveExperiments(view: ExperimentsView, recorded: RecordedEvent
 type ExperimentEvent = Exclude<LedgerEvent, { readonly type: 'ExperimentRegistered' | 'JobClaimed' | 'JobFailed' }>;
 
 function evolveSummary(summary: ExperimentSummary, event: ExperimentEvent, position: number): ExperimentSummary {
-  const next = copyOf(summary);
+  const next = editable(summary, copyOf);
   next.headPosition = position;
   switch (event.type) {
     case 'CycleStarted':

@@ -1,3 +1,5 @@
+import { isOwned, owned } from './transient';
+
 /**
  * An immutable string-keyed map (a hash array mapped trie) for read models keyed by candidate: setting one key
  * copies one path of at most 7 small nodes (32-way, bitmap-compressed), so folding n updates costs O(n log32 n)
@@ -7,6 +9,7 @@
  * hold a key and a value per set bit of `bitmap`, in bit order; a null key marks a child node in the value slot.
  * Below the last 5-bit level (all 32 hash bits used) a node is a plain list of colliding keys with bitmap 0.
  * Iteration follows hash order, not insertion order: queries that need an order sort.
+ * Inside a transient fold, nodes that fold created are updated in place rather than copied (transient.ts).
  */
 export interface PersistentMap<V> {
   readonly size: number;
@@ -17,6 +20,9 @@ export interface MapNode<V> {
   readonly bitmap: number;
   readonly slots: readonly (string | null | V | MapNode<V>)[];
 }
+
+/** A node the open fold created, which it may change in place (see transient.ts). */
+type OwnedNode<V> = { bitmap: number; slots: Array<string | null | V | MapNode<V>> };
 
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
@@ -73,8 +79,18 @@ export function has(map: PersistentMap<unknown>, key: string): boolean {
 /** A copy with `key` set to `value` (values may not be undefined); the same map when nothing changes. */
 export function set<V>(map: PersistentMap<V>, key: string, value: V): PersistentMap<V> {
   keyAdded = false;
-  const root = setIn(map.root, 0, keyHash(key), key, value);
-  return root === map.root ? map : { size: keyAdded ? map.size + 1 : map.size, root };
+  return withRoot(map, setIn(map.root, 0, keyHash(key), key, value));
+}
+
+/** The map with its new root: the same map, changed in place, when the open fold created it. */
+function withRoot<V>(map: PersistentMap<V>, root: MapNode<V>): PersistentMap<V> {
+  if (isOwned(map)) {
+    const draft = map as { size: number; root: MapNode<V> };
+    draft.root = root;
+    if (keyAdded) draft.size++;
+    return map;
+  }
+  return root === map.root ? map : owned({ size: keyAdded ? map.size + 1 : map.size, root });
 }
 
 /** Whether the set() in progress added a key (rather than replaced a value): a flag, not an object per call. */
@@ -85,18 +101,28 @@ function setIn<V>(node: MapNode<V>, shift: number, hash: number, key: string, va
   if (shift > LAST_HASHED_SHIFT) {
     for (let i = 0; i < slots.length; i += 2) if (slots[i] === key) return slots[i + 1] === value ? node : replaced(node, i + 1, value);
     keyAdded = true;
-    return { bitmap: 0, slots: [...slots, key, value] };
+    if (isOwned(node)) {
+      (node as OwnedNode<V>).slots.push(key, value);
+      return node;
+    }
+    return owned({ bitmap: 0, slots: [...slots, key, value] });
   }
   const bit = 1 << ((hash >>> shift) & MASK);
   const at = slotOf(bitmap, bit);
   if ((bitmap & bit) === 0) {
     keyAdded = true;
+    if (isOwned(node)) {
+      const draft = node as OwnedNode<V>;
+      draft.slots.splice(at, 0, key, value);
+      draft.bitmap = bitmap | bit;
+      return node;
+    }
     const inserted = new Array<string | null | V | MapNode<V>>(slots.length + 2);
     for (let i = 0; i < at; i++) inserted[i] = slots[i]!;
     inserted[at] = key;
     inserted[at + 1] = value;
     for (let i = at; i < slots.length; i++) inserted[i + 2] = slots[i]!;
-    return { bitmap: bitmap | bit, slots: inserted };
+    return owned({ bitmap: bitmap | bit, slots: inserted });
   }
   const slotKey = slots[at] as string | null;
   const slotValue = slots[at + 1];
@@ -107,10 +133,10 @@ function setIn<V>(node: MapNode<V>, shift: number, hash: number, key: string, va
   if (slotKey === key) return slotValue === value ? node : replaced(node, at + 1, value);
   keyAdded = true;
   const child = nodeOfTwo(shift + BITS, keyHash(slotKey), slotKey, slotValue as V, hash, key, value);
-  const copy = slots.slice();
-  copy[at] = null;
-  copy[at + 1] = child;
-  return { bitmap, slots: copy };
+  const target = isOwned(node) ? node as OwnedNode<V> : owned({ bitmap, slots: slots.slice() });
+  target.slots[at] = null;
+  target.slots[at + 1] = child;
+  return target;
 }
 
 /**
@@ -119,8 +145,7 @@ function setIn<V>(node: MapNode<V>, shift: number, hash: number, key: string, va
  */
 export function update<V>(map: PersistentMap<V>, key: string, change: (value: V | undefined) => V | undefined): PersistentMap<V> {
   keyAdded = false;
-  const root = updateIn(map.root, 0, keyHash(key), key, change);
-  return root === map.root ? map : { size: keyAdded ? map.size + 1 : map.size, root };
+  return withRoot(map, updateIn(map.root, 0, keyHash(key), key, change));
 }
 
 function updateIn<V>(node: MapNode<V>, shift: number, hash: number, key: string, change: (value: V | undefined) => V | undefined): MapNode<V> {
@@ -152,18 +177,22 @@ function setIfDefined<V>(node: MapNode<V>, shift: number, hash: number, key: str
 }
 
 function replaced<V>(node: MapNode<V>, at: number, value: V | MapNode<V>): MapNode<V> {
+  if (isOwned(node)) {
+    (node as OwnedNode<V>).slots[at] = value;
+    return node;
+  }
   const slots = node.slots.slice();
   slots[at] = value;
-  return { bitmap: node.bitmap, slots };
+  return owned({ bitmap: node.bitmap, slots });
 }
 
 function nodeOfTwo<V>(shift: number, hashA: number, keyA: string, valueA: V, hashB: number, keyB: string, valueB: V): MapNode<V> {
-  if (shift > LAST_HASHED_SHIFT) return { bitmap: 0, slots: [keyA, valueA, keyB, valueB] };
+  if (shift > LAST_HASHED_SHIFT) return owned({ bitmap: 0, slots: [keyA, valueA, keyB, valueB] });
   const bitA = 1 << ((hashA >>> shift) & MASK);
   const bitB = 1 << ((hashB >>> shift) & MASK);
-  if (bitA === bitB) return { bitmap: bitA, slots: [null, nodeOfTwo(shift + BITS, hashA, keyA, valueA, hashB, keyB, valueB)] };
+  if (bitA === bitB) return owned({ bitmap: bitA, slots: [null, nodeOfTwo(shift + BITS, hashA, keyA, valueA, hashB, keyB, valueB)] });
   const aFirst = (bitA >>> 0) < (bitB >>> 0);
-  return { bitmap: bitA | bitB, slots: aFirst ? [keyA, valueA, keyB, valueB] : [keyB, valueB, keyA, valueA] };
+  return owned({ bitmap: bitA | bitB, slots: aFirst ? [keyA, valueA, keyB, valueB] : [keyB, valueB, keyA, valueA] });
 }
 
 /** Every value, in hash order. */

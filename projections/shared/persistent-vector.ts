@@ -1,3 +1,5 @@
+import { isOwned, owned } from './transient';
+
 /**
  * An immutable list with cheap append and replace, for read models that grow with the ledger (corpus members, a
  * cycle's signatures). A push copies at most one 32-slot tail, and every 32nd push one path of a 32-way trie
@@ -5,7 +7,8 @@
  * older version stays valid and shares all but that path.
  *
  * It is plain JSON data (arrays and numbers): a snapshot stores and restores it as is. Elements sit in `tail` and in
- * the trie under `root`, whose leaves are 32 elements deep `shift / 5` levels down.
+ * the trie under `root`, whose leaves are 32 elements deep `shift / 5` levels down. Inside a transient fold, the
+ * wrapper, tail and trie nodes that fold created are updated in place rather than copied (transient.ts).
  */
 export interface PersistentVector<T> {
   readonly length: number;
@@ -40,12 +43,27 @@ function tailOffset(vector: PersistentVector<unknown>): number {
 
 export function push<T>(vector: PersistentVector<T>, value: T): PersistentVector<T> {
   const { length, shift, root, tail } = vector;
-  if (length - tailOffset(vector) < WIDTH) return { length: length + 1, shift, root, tail: appended(tail, value) };
+  if (length - tailOffset(vector) < WIDTH) {
+    if (!isOwned(tail)) return withParts(vector, length + 1, shift, root, owned(appended(tail, value)));
+    (tail as T[]).push(value);
+    return withParts(vector, length + 1, shift, root, tail);
+  }
   // The tail is full: it becomes a leaf of the trie, growing the trie by a level when the root is full too.
   if (length >>> BITS > 1 << shift) {
-    return { length: length + 1, shift: shift + BITS, root: [root, pathTo(shift, tail)], tail: [value] };
+    return withParts(vector, length + 1, shift + BITS, owned([root, pathTo(shift, tail)]), owned([value]));
   }
-  return { length: length + 1, shift, root: pushLeaf(length, shift, root, tail), tail: [value] };
+  return withParts(vector, length + 1, shift, pushLeaf(length, shift, root, tail), owned([value]));
+}
+
+/** The vector with new parts: the same wrapper, changed in place, when the open fold created it. */
+function withParts<T>(vector: PersistentVector<T>, length: number, shift: number, root: VectorTrie<T>, tail: readonly T[]): PersistentVector<T> {
+  if (!isOwned(vector)) return owned({ length, shift, root, tail });
+  const draft = vector as { length: number; shift: number; root: VectorTrie<T>; tail: readonly T[] };
+  draft.length = length;
+  draft.shift = shift;
+  draft.root = root;
+  draft.tail = tail;
+  return vector;
 }
 
 /** A copy with one more element, allocated at its exact size (a spread or push may reserve spare capacity). */
@@ -58,7 +76,7 @@ function appended<T>(values: readonly T[], value: T): T[] {
 
 function pushLeaf<T>(length: number, level: number, node: VectorTrie<T>, leaf: readonly T[]): VectorTrie<T> {
   const slot = ((length - 1) >>> level) & MASK;
-  const copy = node.slice();
+  const copy = editableNode(node);
   if (level === BITS) copy[slot] = leaf;
   else {
     const child = node[slot] as VectorTrie<T> | undefined;
@@ -68,7 +86,7 @@ function pushLeaf<T>(length: number, level: number, node: VectorTrie<T>, leaf: r
 }
 
 function pathTo<T>(level: number, leaf: readonly T[]): VectorTrie<T> {
-  return level === 0 ? leaf : [pathTo(level - BITS, leaf)];
+  return level === 0 ? leaf : owned([pathTo(level - BITS, leaf)]);
 }
 
 export function get<T>(vector: PersistentVector<T>, index: number): T | undefined {
@@ -87,15 +105,20 @@ export function set<T>(vector: PersistentVector<T>, index: number, value: T): Pe
   }
   const offset = tailOffset(vector);
   if (index >= offset) {
-    const tail = vector.tail.slice();
+    const tail = editableNode(vector.tail);
     tail[index - offset] = value;
-    return { length: vector.length, shift: vector.shift, root: vector.root, tail };
+    return withParts(vector, vector.length, vector.shift, vector.root, tail);
   }
-  return { length: vector.length, shift: vector.shift, root: setIn(vector.root, vector.shift, index, value), tail: vector.tail };
+  return withParts(vector, vector.length, vector.shift, setIn(vector.root, vector.shift, index, value), vector.tail);
+}
+
+/** The node itself when the open fold created it, else an owned copy. */
+function editableNode<E>(node: readonly E[]): E[] {
+  return isOwned(node) ? node as E[] : owned(node.slice());
 }
 
 function setIn<T>(node: VectorTrie<T>, level: number, index: number, value: T): VectorTrie<T> {
-  const copy = node.slice();
+  const copy = editableNode(node);
   const slot = (index >>> level) & MASK;
   copy[slot] = level === 0 ? value : setIn(node[slot] as VectorTrie<T>, level - BITS, index, value);
   return copy;

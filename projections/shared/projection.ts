@@ -1,6 +1,7 @@
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { LedgerEventType } from '../../domain/experiment/events';
+import { assoc, withTransientFold } from './transient';
 
 /**
  * A read model: a left fold of `evolve` over the log, starting from `initialView()`.
@@ -25,14 +26,20 @@ export function projectionVersion(projection: Pick<Projection<unknown>, 'name' |
   return sha256Hex(`${projection.name}@${projection.codeVersion}`).slice(0, 16);
 }
 
-/** Folds events over a view; events of types the projection does not handle are skipped. */
+/**
+ * Folds events over a view; events of types the projection does not handle are skipped. The fold is transient
+ * (transient.ts): nodes it created are updated in place by its later events, `from` is never changed, and the
+ * result is immutable once it returns.
+ */
 export function foldEvents<View>(projection: Projection<View>, events: Iterable<RecordedEvent>, from?: View): View {
   const handled = new Set<string>(projection.handledEventTypes);
-  let view = from ?? projection.initialView();
-  for (const event of events) {
-    if (handled.has(event.type)) view = projection.evolve(view, event);
-  }
-  return view;
+  return withTransientFold(() => {
+    let view = from ?? projection.initialView();
+    for (const event of events) {
+      if (handled.has(event.type)) view = projection.evolve(view, event);
+    }
+    return view;
+  });
 }
 
 /**
@@ -42,9 +49,10 @@ export function foldEvents<View>(projection: Projection<View>, events: Iterable<
  */
 export type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A copy of a record with one key set: what changes when one experiment's (or cycle's) node is replaced. */
+/**
+ * A record with one key set: what changes when one experiment's (or cycle's) node is replaced. A copy, except inside
+ * a transient fold that created the record (then in place).
+ */
 export function withKey<V>(record: Readonly<Record<string, V>>, key: string, value: V): Readonly<Record<string, V>> {
-  const copy: Record<string, V> = Object.assign({}, record);
-  copy[key] = value;
-  return copy;
+  return assoc(record, key, value);
 }

@@ -4,6 +4,7 @@ import type { EventStore } from '../ledger/event-store.port';
 import { checkPosition, cycleEndPosition, describeAsOf, parseAsOfTime, type AsOf } from '../../projections/shared/as-of';
 import { projectionVersion, type Projection } from '../../projections/shared/projection';
 import { assertNever } from '../../projections/shared/assert-never';
+import { withTransientFold } from '../../projections/shared/transient';
 
 export interface ProjectionRunnerOptions {
   /** False: neither read nor write snapshots, every answer is a replay from position 0 (for checks and benchmarks). */
@@ -84,7 +85,12 @@ export class ProjectionRunner {
     let folded = 0;
     while (after < position) {
       const page = await this.store.readAll({ after, upTo: position, types: projection.handledEventTypes, limit: this.pageSize });
-      for (const event of page) view = projection.evolve(view, event);
+      // One transient fold per page (no await inside): the stored state is never changed, the page's own nodes are.
+      view = withTransientFold(() => {
+        let state = view;
+        for (const event of page) state = projection.evolve(state, event);
+        return state;
+      });
       folded += page.length;
       if (page.length < this.pageSize) break;
       after = page[page.length - 1]!.globalPosition;
@@ -107,13 +113,25 @@ export class ProjectionRunner {
     let folded = 0;
     const types = [...new Set([...projection.handledEventTypes, 'CycleCompleted'])];
     const handled = new Set<string>(projection.handledEventTypes);
+    const isSnapshotPoint = (event: { type: string; globalPosition: number }) => event.type === 'CycleCompleted' && event.globalPosition < head;
     while (after < head) {
       const page = await this.store.readAll({ after, upTo: head, types, limit: this.pageSize });
-      for (const event of page) {
-        if (handled.has(event.type)) view = projection.evolve(view, event);
-        folded++;
-        if (event.type === 'CycleCompleted' && event.globalPosition < head) {
-          await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position: event.globalPosition, state: view });
+      // A transient fold runs up to the next snapshot point and closes there, so the view saved is immutable from then on.
+      for (let next = 0; next < page.length;) {
+        const start = next;
+        view = withTransientFold(() => {
+          let state = view;
+          while (next < page.length) {
+            const event = page[next++]!;
+            if (handled.has(event.type)) state = projection.evolve(state, event);
+            if (isSnapshotPoint(event)) break;
+          }
+          return state;
+        });
+        folded += next - start;
+        const last = page[next - 1]!;
+        if (isSnapshotPoint(last)) {
+          await this.store.saveSnapshot({ projection: projection.name, projectionVersion: version, position: last.globalPosition, state: view });
           saved++;
         }
       }

@@ -9,6 +9,7 @@ import { candidatesProjection } from '../../projections/candidates/evolve';
 import { foldEvents, type Projection } from '../../projections/shared/projection';
 import { experimentIdOf } from '../../projections/shared/ledger-event';
 import { get, type PersistentMap } from '../../projections/shared/persistent-map';
+import { withTransientFold } from '../../projections/shared/transient';
 import { buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
 import { handBuiltLedger } from './support/hand-built';
 
@@ -52,6 +53,56 @@ describe('evolve is pure', () => {
       }
       assert.ok(steps >= 30, `only ${steps} events were handled`);
       assert.deepEqual(view, plain);
+    });
+  }
+
+  /** evolve called event by event outside any fold: fully persistent, the reference the transient folds must equal. */
+  const persistentFold = (projection: Projection<unknown>, events: readonly RecordedEvent[], from?: unknown): unknown => {
+    const handled = new Set<string>(projection.handledEventTypes);
+    let view = from ?? projection.initialView();
+    for (const event of events) if (handled.has(event.type)) view = projection.evolve(view, event);
+    return view;
+  };
+
+  for (const projection of PROJECTIONS) {
+    it(`${projection.name}: a transient fold leaves its input view and snapshot as they were and equals the persistent fold`, () => {
+      const cut = Math.floor(ledger.length / 2);
+      const whole = persistentFold(projection, ledger);
+      const input = persistentFold(projection, ledger.slice(0, cut));
+      const inputJson = JSON.stringify(input);
+      const snapshot = JSON.parse(inputJson) as unknown;
+      const frozenSnapshot = deepFreeze(JSON.parse(inputJson) as unknown);
+
+      assert.deepEqual(foldEvents(projection, ledger), whole, 'a transient fold from the start disagrees');
+      assert.deepEqual(foldEvents(projection, ledger.slice(cut), input), whole, 'a transient fold from a view disagrees');
+      assert.equal(JSON.stringify(input), inputJson, 'a transient fold changed the view it started from');
+      assert.deepEqual(foldEvents(projection, ledger.slice(cut), snapshot), whole, 'a transient fold from a snapshot disagrees');
+      assert.equal(JSON.stringify(snapshot), inputJson, 'a transient fold changed the snapshot it started from');
+      // Any write to the frozen snapshot throws.
+      assert.deepEqual(foldEvents(projection, ledger.slice(cut), frozenSnapshot), whole);
+    });
+
+    it(`${projection.name}: a view a transient fold returned is not changed by later folds or evolves that start from it`, () => {
+      const thirds = [0, 1, 2, 3].map((i) => Math.floor((ledger.length * i) / 3));
+      const first = foldEvents(projection, ledger.slice(0, thirds[1]));
+      const firstJson = JSON.stringify(first);
+      const second = foldEvents(projection, ledger.slice(thirds[1], thirds[2]), first);
+      const secondJson = JSON.stringify(second);
+      const last = foldEvents(projection, ledger.slice(thirds[2]), second);
+      persistentFold(projection, ledger.slice(thirds[1]), first);
+      // The runner folds page by page, each page its own fold; a fold inside a fold owns only what it creates.
+      const nested = withTransientFold(() => {
+        const outer = foldEvents(projection, ledger.slice(0, thirds[1]));
+        const outerJson = JSON.stringify(outer);
+        const inner = foldEvents(projection, ledger.slice(thirds[1]), outer);
+        assert.equal(JSON.stringify(outer), outerJson, 'a nested fold changed the enclosing fold\'s view');
+        return inner;
+      });
+      assert.equal(JSON.stringify(first), firstJson, 'a later fold changed the view an earlier fold returned');
+      assert.equal(JSON.stringify(second), secondJson, 'a later fold changed the view an earlier fold returned');
+      const whole = persistentFold(projection, ledger);
+      assert.deepEqual(last, whole);
+      assert.deepEqual(nested, whole);
     });
   }
 
