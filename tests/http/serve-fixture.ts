@@ -1,11 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnCli } from '../support/cli-child';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { appendHistory, type ExperimentHistory } from '../support/ledger-fixtures';
 
-const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 export interface ServedLedger {
   readonly url: string;
@@ -16,25 +15,7 @@ export interface ServedLedger {
   remove(): Promise<void>;
 }
 
-export interface CliRun { code: number; stdout: string; stderr: string }
-
-/** The real CLI in a child process: the embedded store is locked by one process, and `serve` is what users run. */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  const script = `require(${JSON.stringify(MAIN)}).main(['node', 'nas-ledger', ...process.argv.slice(1)]).then((c) => { process.exitCode = c; })`;
-  return spawn(process.execPath, ['-e', script, ...args], { env: { ...process.env, ...env } });
-}
-
-export function runCli(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+export { runCli, spawnCli, type CliRun } from '../support/cli-child';
 
 /** Fills a fresh embedded store with the histories, then runs `nas-ledger serve --port 0 --json` on it. */
 export async function serveHistories(histories: readonly ExperimentHistory[]): Promise<ServedLedger> {

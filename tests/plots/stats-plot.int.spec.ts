@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,25 +9,14 @@ import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { foldEvents } from '../../projections/shared/projection';
 import { CHART_GEOMETRY, xPixel, yPixel } from '../../src/plots/svg-chart';
 import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { runCli } from '../support/cli-child';
 
 const SEED = 41;
 const EXP = `exp-${SEED}`;
 const history = buildExperimentHistory({ cycles: 4, candidatesPerCycle: 8, seed: SEED });
-const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 let dir: string;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = `require(${JSON.stringify(MAIN)}).main(['node', 'nas-ledger', ...process.argv.slice(1)]).then((c) => { process.exitCode = c; })`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, ...args], { env: { ...process.env, NAS_LEDGER_STORE: join(dir, 'ledger') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args, { NAS_LEDGER_STORE: join(dir, 'ledger') });
 
 /** The points of the polyline drawn for a series, as numbers. */
 function seriesPoints(svg: string, label: string): [number, number][] {

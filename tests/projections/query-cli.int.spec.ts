@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,28 +8,14 @@ import { cycleStatisticsProjection } from '../../projections/cycle-statistics/ev
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { foldEvents } from '../../projections/shared/projection';
 import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { runCli } from '../support/cli-child';
 
 const SEED = 33;
 const EXP = `exp-${SEED}`;
 const history = buildExperimentHistory({ cycles: 3, candidatesPerCycle: 10, seed: SEED });
-const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 let dir: string;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** The real CLI in a child process, as a user runs it (the embedded store is locked by one process at a time). */
-function cli(...args: string[]): Promise<Run> {
-  const script = `require(${JSON.stringify(MAIN)}).main(['node', 'nas-ledger', ...process.argv.slice(1)]).then((c) => { process.exitCode = c; })`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, ...args], { env: { ...process.env, NAS_LEDGER_STORE: dir } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args, { NAS_LEDGER_STORE: dir });
 
 const STATS_KEYS = ['cycle', 'generated', 'valid', 'validRate', 'validRateCI', 'meanAccuracy', 'meanAccuracyCI', 'medianAccuracy',
   'bestAccuracy', 'aboveThreshold', 'aboveThresholdCI', 'admitted', 'corpusSize', 'eliteConcentration', 'diversity', 'novelty'];
