@@ -1,17 +1,12 @@
+import { mulberry32 } from '../domain/shared/rng';
+
 /**
  * A deterministic generator of varied PyTorch programs for the novelty benchmark: program i depends only on i.
  * About 15% of programs are mutated copies of an earlier program (one to three small edits: a constant, a renamed
  * local, an added comment, a swapped activation), so the corpus has near-duplicates at J around 0.7 to 1.
  */
 export function rng(seed: number): () => number {
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed ^ 0x9e3779b9);
 }
 
 const pick = <T>(next: () => number, xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;

@@ -16,6 +16,7 @@ import {
   candidateIdFor, EVENT_SCHEMA_VERSIONS, REJECTION_STAGES, streamIds, type CorpusEntry, type GeneratorRef, type LedgerEvent,
 } from '../domain/experiment/events';
 import { eventHash, GENESIS_HASH } from '../src/ledger/hash-chain';
+import { mulberry32 } from '../domain/shared/rng';
 
 export interface SyntheticLedgerOptions {
   readonly targetEvents: number;
@@ -143,16 +144,6 @@ function signaturePool(rng: () => number): string[] {
   });
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());

@@ -5,15 +5,20 @@ export interface Rng {
   normal(): number;             // standard normal (Box-Muller)
 }
 
-export function createRng(seed: number): Rng {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  const next = (): number => {
+/** The bare mulberry32 stream from a 32-bit state: uniform [0, 1). */
+export function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32((seed >>> 0) ^ 0x9e3779b9);
   return {
     next,
     int: (n) => Math.floor(next() * n),

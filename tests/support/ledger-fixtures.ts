@@ -17,6 +17,7 @@ import {
 } from '../../domain/experiment/events';
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { configHash, DEFAULT_CONFIG, type AblationSwitches, type ExperimentConfig } from '../../domain/experiment/config';
+import { mulberry32 } from '../../domain/shared/rng';
 
 export interface HistoryOptions {
   readonly cycles: number;
@@ -298,16 +299,6 @@ export async function appendHistory(store: AppendTarget, history: ExperimentHist
 
 // ---- deterministic randomness and small builders ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hashSeed(seed: number, cycle: number): number {
   return parseInt(sha256Hex(`${seed}:${cycle}`).slice(0, 8), 16);

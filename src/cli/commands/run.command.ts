@@ -77,9 +77,19 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
   }
 }
 
+/** The options of the process that drives a loop, shared by run and resume. */
+function addLoopProcessOptions(command: Command): Command {
+  return command
+    .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
+    .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
+    .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)');
+}
+
 export function register(program: Command): void {
-  program.command('run')
-    .description('Run an experiment: generate -> validate -> evaluate -> novelty -> admit -> fine-tune, for N cycles, recorded in the ledger.')
+  const run = program.command('run');
+  run.description('Run an experiment: generate -> validate -> evaluate -> novelty -> admit -> fine-tune, for N cycles, recorded in the ledger.')
     .option('--config <file>', 'experiment config (JSON or YAML); flags override it')
     .option('--name <name>', 'experiment name')
     .option('--cycles <n>', 'cycles', intOption('--cycles', 1))
@@ -98,13 +108,9 @@ export function register(program: Command): void {
     .option('--no-novelty', 'ablation: no novelty filter')
     .option('--no-threshold-filter', 'ablation: no accuracy threshold')
     .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
-    .option('--agents <n>', 'agents in this process (0 with Kafka: agents run elsewhere)', intOption('--agents', 0))
-    .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
     .option('--val-subset <n>', 'validation images per evaluation for the local PyTorch agent (default 1000)', intOption('--val-subset', 1))
-    .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)')
-    .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
-    .option('--json', 'print the summary as JSON on stdout')
-    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)')
+    .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)');
+  addLoopProcessOptions(run)
     .action(async (flags: RunFlags) => {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
@@ -112,15 +118,10 @@ export function register(program: Command): void {
       await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : undefined), leaseMs: flags.leaseMs, valSubset: flags.valSubset }, flags);
     });
 
-  program.command('resume <experiment>')
+  addLoopProcessOptions(program.command('resume <experiment>')
     .description('Continue an interrupted experiment from what the ledger holds (no work is repeated).')
     .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
-    .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)')
-    .option('--agents <n>', 'agents in this process', intOption('--agents', 0))
-    .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
-    .option('--lease-ms <ms>', 'job claim lease', intOption('--lease-ms', 100))
-    .option('--json', 'print the summary as JSON on stdout')
-    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)')
+    .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)'))
     .action(async (experimentId: string, flags: RunFlags) => {
       await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency, leaseMs: flags.leaseMs }, flags);
     });

@@ -17,12 +17,10 @@ export function register(program: Command): void {
       const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment, asOf)));
       if (options.json) printJson(result.cycles);
       else printStats(result);
-      if (options.plot !== undefined) writePlot(options.plot, result);
+      if (options.plot !== undefined) {
+        writePlotFile(options.plot, renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles));
+      }
     });
-}
-
-function writePlot(path: string, result: CycleStatsResult): void {
-  writePlotFile(path, renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles));
 }
 
 function printStats(result: CycleStatsResult): void {
