@@ -212,13 +212,21 @@ export function eventStoreContract(harness: StoreHarness): void {
         const store = await harness.open(await harness.fresh());
         try {
           const data = {
-            text: 'naïve – 日本語 – 🧪 "quoted" \\ back\nslash', floats: [0.1 + 0.2, -0, 1e21, 5e-324, 1.7976931348623157e308],
+            text: 'naïve – 日本語 – 🧪 "quoted" \\ back\nslash\ttab\r\\t\\n',  floats: [0.1 + 0.2, -0, 1e21, 5e-324, 1.7976931348623157e308],
             big: 9007199254740993, nested: { z: [[], {}, [null, true, false]], a: { deeper: { deepest: 'x' } } }, none: null,
             dropped: undefined, when: new Date('2026-01-02T03:04:05.000Z'),
           };
-          await store.append('awkward', [testEvent('Awkward', data)], 'no_stream');
-          const [read] = await store.readStream('awkward');
-          assert.deepEqual(read?.data, JSON.parse(JSON.stringify(data)), 'data comes back as its JSON');
+          // The second and third appends take the one-trip path where the adapter has one (COPY's text format):
+          // tabs, newlines, backslashes and quotes in data and stream ids must survive it.
+          const streams = ['awkward', "awk'ward\\stream \"2\"", 'awkward\\t'];
+          for (const stream of streams) await store.append(stream, [testEvent('Awkward\\Type', data)], 'any');
+          for (const stream of streams) {
+            const [read] = await store.readStream(stream);
+            assert.equal(read?.streamId, stream);
+            assert.equal(read?.type, 'Awkward\\Type');
+            assert.deepEqual(read?.data, JSON.parse(JSON.stringify(data)), 'data comes back as its JSON');
+          }
+          assert.equal(store.appendPaths.oneTrip > 0, store.client.copyIn !== undefined, 'the server adapter appends in one trip');
           assert.equal((await store.verify()).ok, true);
         } finally {
           await store.close();
@@ -442,6 +450,44 @@ export function eventStoreContract(harness: StoreHarness): void {
           assert.equal(new Set(oneStream.map((e) => e.streamVersion)).size, writers * perWriter, 'one winner per version');
         } finally {
           await store.close();
+        }
+      });
+
+      it('a writer whose view of the log went stale (another writer appended) still appends exactly where it should', async () => {
+        const location = await harness.fresh();
+        const a = await harness.open(location);
+        // PGlite is single-process: there the interleaving is replayed on one store, which must give the same log.
+        const b = harness.multiProcess ? await harness.open(location) : a;
+        try {
+          const early = testEvents(2);
+          await a.append('stale-x', early, 'no_stream');
+          await a.append('stale-y', testEvents(1), 'any');
+          await b.append('stale-x', testEvents(3), 1);
+          await b.append('stale-z', testEvents(2), 'no_stream');
+          assert.equal((await a.append('stale-x', testEvents(1), 4)).lastStreamVersion, 5, 'stale guess for stream and head');
+          assert.equal((await a.append('stale-y', testEvents(1), 'any')).firstGlobalPosition, 10);
+          await b.append('stale-y', testEvents(1), 'any');
+          const conflict = await expectLedgerError(a.append('stale-y', testEvents(1), 1), 'CONFLICT');
+          assert.deepEqual(conflict.details, { streamId: 'stale-y', expected: 1, actual: 2 });
+          const again = await a.append('stale-x', early, 'no_stream');
+          assert.deepEqual(again, { streamId: 'stale-x', lastStreamVersion: 1, firstGlobalPosition: 1, lastGlobalPosition: 2, written: false });
+          await a.append('stale-z', testEvents(1), 'stream_exists');
+          // A writer that knows the head but not the stream, told a version ahead of it: no position or version
+          // would collide, so only the guard (or the slow path) stands between it and a version hole.
+          const c = harness.multiProcess ? await harness.open(location) : a;
+          try {
+            await c.append('stale-w', testEvents(1), 'no_stream');
+            const ahead = await expectLedgerError(c.append('stale-x', testEvents(1), 7), 'CONFLICT');
+            assert.deepEqual(ahead.details, { streamId: 'stale-x', expected: 7, actual: 5 });
+          } finally {
+            if (c !== a) await c.close();
+          }
+          const all = await assertLogInvariants(a);
+          assert.deepEqual(all.map((e) => e.streamId),
+            ['x', 'x', 'y', 'x', 'x', 'x', 'z', 'z', 'x', 'y', 'y', 'z', 'w'].map((s) => `stale-${s}`));
+        } finally {
+          if (b !== a) await b.close();
+          await a.close();
         }
       });
 

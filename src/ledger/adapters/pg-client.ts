@@ -1,6 +1,7 @@
 import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
+import { CopyInQuery } from './pg-copy-in';
 
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -63,6 +64,26 @@ export class PgClient implements SqlClient {
     } catch (error) {
       await client.query('rollback').catch(() => { broken = true; });
       throw this.connectionError(error);
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  async copyIn(statements: readonly string[], copyData: string): Promise<void> {
+    const client: PoolClient = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    let broken = false;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.query(new CopyInQuery(statements.join(';\n'), Buffer.from(copyData, 'utf8'),
+          (error) => (error ? reject(error) : resolve())));
+      });
+    } catch (error) {
+      const translated = this.connectionError(error);
+      broken = translated !== error;
+      throw translated;
     } finally {
       client.off('error', ignore);
       client.release(broken);

@@ -34,6 +34,11 @@ export interface SqlClient extends SqlExecutor {
    * Best effort: a lost listening connection is not re-established (callers keep polling as a fallback).
    */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Server only (optional): runs `statements`, one of them `COPY … FROM STDIN`, as one Query message, so as one
+   * implicit transaction; `copyData` (COPY's text format) is sent when the COPY asks for it.
+   */
+  copyIn?(statements: readonly string[], copyData: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,8 @@ import { PollingSubscription } from '../subscription';
 import { UpcasterRegistry } from '../upcasters';
 import { INSERT_EVENTS_SQL, insertEventsParams, selectEvents } from './event-rows';
 import { prefetchingPages } from '../iterate-all';
+import { AppendStateCache, type LogHead } from './append-state-cache';
+import { copyRows, oneTripAppendStatements, STALE_GUESS_SQLSTATE } from './one-trip-append';
 import { APPEND_LOCK_KEY, MIGRATE_LOCK_KEY, SCHEMA_SQL, SCHEMA_TABLE_SQL, SCHEMA_VERSION } from './schema';
 import { sqlLiteral, sqlState, type SqlClient, type SqlExecutor } from './sql-client';
 
@@ -55,6 +57,9 @@ export class SqlEventStore implements EventStore {
   /** One LISTEN per store, started with the first subscription; null when it could not be set up (polling only). */
   private listening: Promise<(() => Promise<void>) | null> | null = null;
   private closed = false;
+  private readonly appendState = new AppendStateCache();
+  /** How appends were written: in one trip on guessed state, or under the lock after reading it (observability, tests). */
+  readonly appendPaths = { oneTrip: 0, underLock: 0 };
 
   private constructor(readonly client: SqlClient, private readonly options: SqlEventStoreOptions) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
@@ -85,40 +90,68 @@ export class SqlEventStore implements EventStore {
     validateStreamId(streamId);
     const expected = validateExpectedVersion(expectedVersion);
     const valid = validateEvents(events);
+    return (await this.appendInOneTrip(streamId, expected, valid)) ?? this.appendUnderLock(streamId, expected, valid);
+  }
+
+  /**
+   * The fast path, on a server: chains the batch on the head and stream version this process last saw, and writes
+   * it in one implicit transaction whose guard refuses stale guesses. Null when it cannot be taken or the guard
+   * (or a reused event id) refused it: the slow path then decides with the state read under the lock.
+   */
+  private async appendInOneTrip(streamId: string, expected: ExpectedVersion, valid: readonly ValidEvent[]): Promise<AppendResult | null> {
+    const head = this.appendState.head;
+    if (!this.client.copyIn || !head) return null;
+    const current = this.appendState.streamVersion(streamId) ??
+      (expected === 'any' || expected === 'no_stream' ? -1 : typeof expected === 'number' ? expected : undefined);
+    if (current === undefined || !expectationHolds(expected, current)) return null;
+    const recorded = chainEvents(streamId, valid, current, head);
     try {
-      return await this.client.transaction(async (tx, firstRows) => {
+      await this.client.copyIn(oneTripAppendStatements(APPEND_LOCK_KEY, APPENDED_CHANNEL, streamId, head, current),
+        copyRows(recorded, valid));
+    } catch (error) {
+      const state = sqlState(error);
+      if (state === STALE_GUESS_SQLSTATE || state === '23505') return null;
+      throw translateWriteError(error, streamId);
+    }
+    this.appendPaths.oneTrip++;
+    return this.committed(streamId, recorded);
+  }
+
+  /** The slow path: reads the head and the stream's version under the lock, then decides and inserts. */
+  private async appendUnderLock(streamId: string, expected: ExpectedVersion, valid: readonly ValidEvent[]): Promise<AppendResult> {
+    try {
+      const result = await this.client.transaction(async (tx, firstRows) => {
         const state = firstRows[0] as AppendState | undefined;
         if (Number(state?.known ?? 0) > 0) {
           const resent = await this.findResent(tx, streamId, valid);
           if (resent) return resent;
         }
         const current = state?.v ?? -1;
+        const head: LogHead = { position: Number(state?.p ?? 0), hash: state?.h ?? GENESIS_HASH };
         checkExpected(streamId, expected, current);
-        let position = Number(state?.p ?? 0);
-        let prevHash = state?.h ?? GENESIS_HASH;
-        const recorded: RecordedEvent[] = valid.map((e, i) => {
-          position++;
-          const content = {
-            eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata,
-            streamId, streamVersion: current + 1 + i, globalPosition: position,
-          };
-          const hash = eventHashFromText(prevHash, content, e.dataJson, e.metadataJson);
-          const event: RecordedEvent = { ...content, hash, prevHash };
-          prevHash = hash;
-          return event;
-        });
+        const recorded = chainEvents(streamId, valid, current, head);
         await tx.query(INSERT_EVENTS_SQL, insertEventsParams(recorded, valid));
-        return {
-          streamId,
-          lastStreamVersion: current + valid.length,
-          firstGlobalPosition: recorded[0]!.globalPosition,
-          lastGlobalPosition: position,
-          written: true,
-        };
+        return recorded;
       }, { advisoryLock: APPEND_LOCK_KEY, firstStatement: appendStateSql(streamId, valid), notify: APPENDED_CHANNEL });
+      if (!Array.isArray(result)) return result;
+      this.appendPaths.underLock++;
+      return this.committed(streamId, result);
     } catch (error) {
       throw translateWriteError(error, streamId);
     }
+  }
+
+  /** The result of a committed write; its end is the best guess for the next one-trip append. */
+  private committed(streamId: string, recorded: readonly RecordedEvent[]): AppendResult {
+    const last = recorded[recorded.length - 1]!;
+    this.appendState.remember({ position: last.globalPosition, hash: last.hash }, streamId, last.streamVersion);
+    return {
+      streamId,
+      lastStreamVersion: last.streamVersion,
+      firstGlobalPosition: recorded[0]!.globalPosition,
+      lastGlobalPosition: last.globalPosition,
+      written: true,
+    };
   }
 
   /** An idempotent re-send returns the first result; a reused id with other content is refused. */
@@ -330,6 +363,7 @@ export class SqlEventStore implements EventStore {
       }
       await flush();
       const head = Math.max(storeHead, verifier?.lastPosition ?? storeHead);
+      this.appendState.forget();
       return { imported, alreadyPresent, head };
     }, { advisoryLock: APPEND_LOCK_KEY, notify: APPENDED_CHANNEL }).catch((error: unknown) => {
       throw translateWriteError(error, '(import)');
@@ -398,12 +432,32 @@ async function schemaIsCurrent(sql: SqlExecutor): Promise<boolean> {
   return (rows[0]?.v ?? 0) >= SCHEMA_VERSION;
 }
 
-function checkExpected(streamId: string, expected: ExpectedVersion, current: number): void {
-  const ok = expected === 'any' ? true
+function expectationHolds(expected: ExpectedVersion, current: number): boolean {
+  return expected === 'any' ? true
     : expected === 'no_stream' ? current === -1
       : expected === 'stream_exists' ? current >= 0
         : expected === current;
-  if (ok) return;
+}
+
+/** Positions, versions and the hash chain for a batch appended after `head` to a stream at version `current`. */
+function chainEvents(streamId: string, valid: readonly ValidEvent[], current: number, head: LogHead): RecordedEvent[] {
+  let position = head.position;
+  let prevHash = head.hash;
+  return valid.map((e, i) => {
+    position++;
+    const content = {
+      eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata,
+      streamId, streamVersion: current + 1 + i, globalPosition: position,
+    };
+    const hash = eventHashFromText(prevHash, content, e.dataJson, e.metadataJson);
+    const event: RecordedEvent = { ...content, hash, prevHash };
+    prevHash = hash;
+    return event;
+  });
+}
+
+function checkExpected(streamId: string, expected: ExpectedVersion, current: number): void {
+  if (expectationHolds(expected, current)) return;
   throw new LedgerError('CONFLICT',
     `stream ${streamId}: expected version ${describeVersion(expected)}, but it is at ${describeVersion(current)}`,
     'Another writer got there first: reload the stream, decide again, and append at its current version.',
