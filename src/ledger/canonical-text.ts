@@ -18,17 +18,36 @@ function isIndexKey(key: string): boolean {
   return ARRAY_INDEX.test(key) && Number(key) < 4294967295;
 }
 
+/**
+ * Keys already in ascending order (small objects, objects parsed from canonical text) need no sort: enumeration
+ * lists integer-like keys first, so an ascending list already has them first and in numeric order.
+ */
+function isAscending(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! >= keys[i]!) return false;
+  return true;
+}
+
 /** Object.keys lists integer-like keys first, ascending; only the rest need sorting (and are usually few). */
 function orderedKeys(record: object): string[] {
   const keys = Object.keys(record);
+  if (isAscending(keys)) return keys;
   let split = 0;
   while (split < keys.length && isIndexKey(keys[split]!)) split++;
   if (split === 0) return keys.sort();
   return keys.slice(0, split).concat(keys.slice(split).sort());
 }
 
+/** Quoted keys by key: event payloads repeat a small vocabulary of keys. Bounded so odd inputs cannot grow it. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
 function quoteKey(key: string): string {
-  return PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function write(input: unknown, key: string, inArray: boolean): string | undefined {

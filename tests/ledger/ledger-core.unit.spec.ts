@@ -59,6 +59,8 @@ describe('canonical text', () => {
     { b: 1, a: { d: [3, { z: 1, y: undefined }], c: null }, '10': 'ten', '9': 'nine', '01': 'zero-one', '': 'empty' },
     { when: new Date('2026-01-02T03:04:05.000Z'), nested: { toJSON: () => ({ y: 2, x: 1 }) }, big: 9007199254740993 },
     Object.assign(Object.create({ inherited: 1 }), { own: 2 }), [new Number(3), new String('s'), new Boolean(false)],
+    // Already-ascending key lists (taken as they are) next to ones that only look ordered, and keys that need quoting.
+    { '1': 'a', '2': 'b', a: 1, b: { c: 1, d: 2 } }, { '2': 1, '10': 2, '9': 3 }, { '1': 1, '10': 2, A: 3, a: 4, 'a"b': 5, 'é': 6, 'a\nb': 7 },
   ];
 
   it('equals canonicalJson of the JSON round trip, for awkward values', () => {

@@ -5,10 +5,12 @@ const CHUNK_BYTES = 1 << 20;
 
 /**
  * A node-postgres "submittable": one simple-protocol Query holding several statements, one of them
- * `COPY … FROM STDIN`, fed with `data` when the server asks for it. Statements in one Query message run as one
- * implicit transaction (all or nothing, committed at the end), so with the advisory lock as its first statement
- * an append costs two round trips (the query, then the copy data) instead of four (BEGIN+lock+state, INSERT,
- * COMMIT). COPY also inserts with heap_multi_insert, which costs the server less than INSERT … SELECT.
+ * `COPY … FROM STDIN`. Statements in one Query message run as one implicit transaction (all or nothing, committed
+ * at the end), so with the advisory lock as its first statement an append is one round trip instead of four
+ * (BEGIN+lock+state, INSERT, COMMIT). The copy data follows the Query at once rather than after CopyInResponse:
+ * the server reads it when the COPY runs, and when an earlier statement fails it drops CopyData and CopyDone
+ * that arrive outside a COPY (the protocol says so; PostgresMain ignores them). COPY also inserts with
+ * heap_multi_insert, which costs the server less than INSERT … SELECT.
  */
 export class CopyInQuery {
   private settled = false;
@@ -18,15 +20,14 @@ export class CopyInQuery {
 
   submit(connection: Connection): void {
     connection.query(this.text);
-  }
-
-  handleCopyInResponse(connection: Connection): void {
     const sender = connection as unknown as { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void };
     for (let offset = 0; offset < this.data.length; offset += CHUNK_BYTES) {
       sender.sendCopyFromChunk(this.data.subarray(offset, offset + CHUNK_BYTES));
     }
     sender.endCopyFrom();
   }
+
+  handleCopyInResponse(): void {}
 
   /** A server error is followed by ReadyForQuery; a lost connection is not, so settle at the first error. */
   handleError(error: unknown): void {

@@ -34,9 +34,14 @@ export function copyRows(events: readonly RecordedEvent[], serialized: readonly 
     const e = events[i]!;
     const s = serialized[i]!;
     out += `${e.globalPosition}\t${copyTextField(e.streamId)}\t${e.streamVersion}\t${e.eventId}\t${copyTextField(e.type)}\t` +
-      `${e.schemaVersion}\t${copyTextField(s.dataJson)}\t${copyTextField(s.metadataJson)}\t${e.hash}\t${e.prevHash}\n`;
+      `${e.schemaVersion}\t${copyJsonField(s.dataJson)}\t${copyJsonField(s.metadataJson)}\t${e.hash}\t${e.prevHash}\n`;
   }
   return out;
+}
+
+/** JSON text never holds a raw tab, newline or carriage return (JSON.stringify escapes them): only backslashes. */
+function copyJsonField(json: string): string {
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
