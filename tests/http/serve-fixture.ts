@@ -2,8 +2,8 @@ import { spawnCli } from '../support/cli-child';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEventStore } from '../../src/ledger/open-event-store';
-import { appendHistory, type ExperimentHistory } from '../support/ledger-fixtures';
+import type { ExperimentHistory } from '../support/ledger-fixtures';
+import { seedStore } from '../support/seeded-store';
 
 
 export interface ServedLedger {
@@ -21,14 +21,7 @@ export { runCli, spawnCli, type CliRun } from '../support/cli-child';
 export async function serveHistories(histories: readonly ExperimentHistory[]): Promise<ServedLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'nas-ledger-http-'));
   try {
-    const store = await openEventStore(dir);
-    try {
-      for (const [i, history] of histories.entries()) {
-        await appendHistory(store, history, { startTime: new Date(Date.UTC(2026, 0, 1 + i * 7)).toISOString() });
-      }
-    } finally {
-      await store.close();
-    }
+    await seedStore(dir, histories, (i) => ({ startTime: new Date(Date.UTC(2026, 0, 1 + i * 7)).toISOString() }));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

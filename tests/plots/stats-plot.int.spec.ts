@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEventStore } from '../../src/ledger/open-event-store';
 import { cycleStatisticsProjection } from '../../projections/cycle-statistics/evolve';
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { foldEvents } from '../../projections/shared/projection';
 import { CHART_GEOMETRY, xPixel, yPixel } from '../../src/plots/svg-chart';
-import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { seedStore } from '../support/seeded-store';
 import { runCli } from '../support/cli-child';
 
 const SEED = 41;
@@ -27,12 +27,7 @@ function seriesPoints(svg: string, label: string): [number, number][] {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nas-ledger-plot-'));
-  const store = await openEventStore(join(dir, 'ledger'));
-  try {
-    await appendHistory(store, history);
-  } finally {
-    await store.close();
-  }
+  await seedStore(join(dir, 'ledger'), [history]);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEventStore } from '../../src/ledger/open-event-store';
 import { cycleStatisticsProjection } from '../../projections/cycle-statistics/evolve';
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { foldEvents } from '../../projections/shared/projection';
-import { appendHistory, buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
+import { seedStore } from '../support/seeded-store';
 import { runCli } from '../support/cli-child';
 
 const SEED = 33;
@@ -22,12 +22,7 @@ const STATS_KEYS = ['cycle', 'generated', 'valid', 'validRate', 'validRateCI', '
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nas-ledger-cli-'));
-  const store = await openEventStore(dir);
-  try {
-    await appendHistory(store, history);
-  } finally {
-    await store.close();
-  }
+  await seedStore(dir, [history]);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

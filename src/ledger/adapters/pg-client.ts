@@ -45,44 +45,46 @@ export class PgClient implements SqlClient {
   }
 
   async transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const client: PoolClient = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
-    // A connection dropped mid-transaction is also emitted as an 'error' event; the failing query reports it.
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    let broken = false;
-    try {
-      // One simple-protocol round trip for BEGIN, the lock and the first statement (each its own statement).
-      const statements = ['begin'];
-      if (options.advisoryLock !== undefined) statements.push(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
-      if (options.firstStatement !== undefined) statements.push(options.firstStatement);
-      const results = await client.query(statements.join('; ')) as unknown as QueryResult | QueryResult[];
-      const firstRows = options.firstStatement !== undefined && Array.isArray(results) ? results[results.length - 1]!.rows : [];
-      const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] },
-        firstRows);
-      await client.query(options.notify === undefined ? 'commit' : `notify ${options.notify}; commit`);
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => { broken = true; });
-      throw this.connectionError(error);
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
+    return this.onPooledClient(async (client, markBroken) => {
+      try {
+        // One simple-protocol round trip for BEGIN, the lock and the first statement (each its own statement).
+        const statements = ['begin'];
+        if (options.advisoryLock !== undefined) statements.push(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
+        if (options.firstStatement !== undefined) statements.push(options.firstStatement);
+        const results = await client.query(statements.join('; ')) as unknown as QueryResult | QueryResult[];
+        const firstRows = options.firstStatement !== undefined && Array.isArray(results) ? results[results.length - 1]!.rows : [];
+        const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] },
+          firstRows);
+        await client.query(options.notify === undefined ? 'commit' : `notify ${options.notify}; commit`);
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(markBroken);
+        throw error;
+      }
+    });
   }
 
   async copyIn(statements: readonly string[], copyData: string): Promise<void> {
+    await this.onPooledClient((client) => new Promise<void>((resolve, reject) => {
+      client.query(new CopyInQuery(statements.join(';\n'), Buffer.from(copyData, 'utf8'),
+        (error) => (error ? reject(error) : resolve())));
+    }));
+  }
+
+  /**
+   * Runs work on one pooled connection. A connection that was lost, or could not roll back, is destroyed rather than
+   * given back to the pool. A drop is also emitted as an 'error' event; the failing query reports it.
+   */
+  private async onPooledClient<T>(work: (client: PoolClient, markBroken: () => void) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect().catch((error: unknown) => { throw this.connectionError(error); });
     const ignore = (): void => undefined;
     client.on('error', ignore);
     let broken = false;
     try {
-      await new Promise<void>((resolve, reject) => {
-        client.query(new CopyInQuery(statements.join(';\n'), Buffer.from(copyData, 'utf8'),
-          (error) => (error ? reject(error) : resolve())));
-      });
+      return await work(client, () => { broken = true; });
     } catch (error) {
       const translated = this.connectionError(error);
-      broken = translated !== error;
+      if (translated !== error) broken = true;
       throw translated;
     } finally {
       client.off('error', ignore);
