@@ -1,5 +1,3 @@
-import { endianness } from 'node:os';
-
 /**
  * Mean pairwise Jaccard distance among MinHash signatures, with J estimated as the fraction of equal slots.
  *
@@ -9,7 +7,8 @@ import { endianness } from 'node:os';
  * (a cycle of 8,000 valid candidates would otherwise cost 8 billion slot comparisons).
  */
 export const SIGNATURE_SLOTS = 256;
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+/** Detected from memory rather than asked of the OS: the fold stays free of I/O imports. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function decodeSignature(base64: string): Uint32Array {
   const bytes = Buffer.from(base64, 'base64');

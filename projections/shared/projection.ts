@@ -42,12 +42,8 @@ export function foldEvents<View>(projection: Projection<View>, events: Iterable<
   });
 }
 
-/**
- * A node of a view being built: a fresh copy that evolve may still set fields on before returning it. Copies are
- * made by explicit per-type functions, because object spread with overrides is many times slower in V8 and evolve
- * runs a million times in a rebuild.
- */
-export type Draft<T> = { -readonly [K in keyof T]: T[K] };
+/** Defined beside the transient fold that owns drafts; re-exported here for the read models. */
+export type { Draft } from './transient';
 
 /**
  * A record with one key set: what changes when one experiment's (or cycle's) node is replaced. A copy, except inside
