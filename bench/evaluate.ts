@@ -9,6 +9,7 @@
  *
  * Flags: --device cpu|cuda|auto  --workers K  --programs N  --subset N  --val-subset N  --nngpt-programs N
  *        --batch-size N (fast and native-dataloader; part of the protocol hash)  --json FILE
+ *        --measurement-ratio [--baseline REF]: only the cost of the trusted measurement (bench/measurement-ratio.ts)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -16,16 +17,20 @@ import { join } from 'node:path';
 import { RunnerPool } from '../gpu-agent/runner-pool/runner-pool';
 import type { RunnerConfig, RunnerResult } from '../gpu-agent/runner-pool/runner-protocol';
 import { repoRoot } from '../src/shared/repo-root';
+import { BASELINE_REF, measurementRatio } from './measurement-ratio';
 
 interface Options {
   device: 'cpu' | 'cuda' | 'auto'; workers: number | null; programs: number; subset: number | null; valSubset: number | null;
-  nngptPrograms: number; json: string | null; batchSize: number | null;
+  nngptPrograms: number; json: string | null; batchSize: number | null; measurementRatio: boolean; baseline: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { device: 'auto', workers: null, programs: 20, subset: null, valSubset: null, nngptPrograms: 3, json: null, batchSize: null };
+  const o: Options = { device: 'auto', workers: null, programs: 20, subset: null, valSubset: null, nngptPrograms: 3, json: null, batchSize: null,
+    measurementRatio: false, baseline: BASELINE_REF };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
+    if (flag === '--measurement-ratio') { o.measurementRatio = true; i--; continue; }
+    if (flag === '--baseline') { o.baseline = value; continue; }
     if (flag === '--device') o.device = value as Options['device'];
     else if (flag === '--workers') o.workers = Number(value);
     else if (flag === '--programs') o.programs = Number(value);
@@ -92,6 +97,11 @@ const f = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.measurementRatio) {
+    const report = await measurementRatio(o.programs === 20 ? 8 : o.programs, o.baseline);
+    if (o.json) writeFileSync(o.json, JSON.stringify(report, null, 2));
+    return;
+  }
   const probePool = await RunnerPool.start({ size: 1, log: () => undefined });
   const probe = await probePool.probe();
   await probePool.close();

@@ -112,6 +112,13 @@ export type CandidateEvaluated = DomainEvent<'CandidateEvaluated', {
    * additive change, so the schema version stays 1 and old hashes keep verifying).
    */
   readonly flops?: number | null;
+  /**
+   * How the numbers were produced: `by` names the trusted measurement (e.g. 'runner-v1': accuracy, loss and params
+   * computed by the runner outside the sandbox); `selfReported` lists what the candidate's own process measured
+   * (flops, timings, ...). Optional and additive like flops: events recorded before it lack it, and readers treat
+   * absence as unknown (measured the old way, inside the candidate's process).
+   */
+  readonly measurement?: { readonly by: string; readonly selfReported: readonly string[] };
 }>;
 
 export type NoveltyAssessed = DomainEvent<'NoveltyAssessed', {

@@ -8,7 +8,7 @@ import type { EventStore } from '../../src/ledger/event-store.port';
 import type { EvaluateJob } from '../../src/bus/agent-job';
 import { executeOnStream } from '../../src/orchestrator/ledger-commands';
 import type { RunnerPool } from '../runner-pool/runner-pool';
-import type { RunnerResult } from '../runner-pool/runner-protocol';
+import { cleanReason, type RunnerResult } from '../runner-pool/runner-protocol';
 import { checkDataset, checkProtocol } from './catalog';
 
 export interface EvaluateHandlerOptions {
@@ -105,7 +105,7 @@ export function verdictCommand(job: EvaluateJob, result: RunnerResult): Candidat
   const base = { experimentId: job.experimentId, cycle: job.cycle, candidateId: job.candidateId };
   if (!result.ok) {
     const data: CandidateRejected['data'] = {
-      ...base, stage: result.stage as RejectionStage, reason: result.reason ?? 'no reason given', params: result.params, device: deviceLabel(result),
+      ...base, stage: result.stage as RejectionStage, reason: cleanReason(result.reason), params: result.params, device: deviceLabel(result),
     };
     return { type: 'RecordRejection', data };
   }
@@ -119,6 +119,7 @@ export function verdictCommand(job: EvaluateJob, result: RunnerResult): Candidat
     dataset: { id: result.dataset, contentHash: result.datasetHash! }, protocolHash: result.protocolHash, seed: result.seed,
     device: deviceLabel(result), libraries, timings: result.timings, structuralFingerprint: fingerprint,
     flops: result.flops,
+    ...(result.measurement ? { measurement: { by: result.measurement.by, selfReported: [...result.measurement.selfReported] } } : {}),
   };
   return { type: 'RecordEvaluation', data };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { RunnerPool } from '../runner-pool/runner-pool';
 import type { RunnerResult } from '../runner-pool/runner-protocol';
@@ -22,6 +22,9 @@ export interface EvaluateProgramOptions {
   readonly threads?: number;
   readonly log?: (line: string) => void;
 }
+
+/** The runner's limit on a program's source (wire.py MAX_CODE_BYTES). */
+export const MAX_CODE_BYTES = 256 * 1024;
 
 /** What `nas-ledger evaluate` prints: the runner's self-describing result, flattened for reading. */
 export interface EvaluationReport {
@@ -59,8 +62,15 @@ export async function evaluateProgram(options: EvaluateProgramOptions): Promise<
   }
   let code: string;
   try {
+    // checked before reading: the runner takes at most MAX_CODE_BYTES, and a huge file must not be read whole
+    const bytes = statSync(options.file).size;
+    if (bytes > MAX_CODE_BYTES) {
+      throw new LedgerError('TOO_LARGE', `${options.file} is ${bytes} bytes; a candidate program may be at most ${MAX_CODE_BYTES / 1024} KiB`,
+        `Pass the program's source only (at most ${MAX_CODE_BYTES / 1024} KiB, the runner's limit on code).`);
+    }
     code = readFileSync(options.file, 'utf8');
   } catch (error) {
+    if (error instanceof LedgerError) throw error;
     throw new LedgerError('NOT_FOUND', `cannot read ${options.file}: ${(error as Error).message}`, 'Pass the path of a Python file.');
   }
   const pool = await RunnerPool.start({ size: 1, env: visibleGpu === null ? {} : { CUDA_VISIBLE_DEVICES: visibleGpu }, log: (l) => log(`runner: ${l}`) });
@@ -72,7 +82,8 @@ export async function evaluateProgram(options: EvaluateProgramOptions): Promise<
       parameterBudget: options.parameterBudget, flopsBudget: options.flopsBudget ?? null, timeoutS: options.timeoutS, epochs: options.epochs ?? null, threads: options.threads ?? 1,
     });
     return {
-      ok: r.ok, stage: r.stage, reason: r.reason, accuracy: r.accuracy, loss: r.loss, params: r.params, flops: r.flops,
+      // the same keys whatever stage ended the job: a timeout has no numbers, so they are null, never missing
+      ok: r.ok, stage: r.stage, reason: r.reason, accuracy: r.accuracy ?? null, loss: r.loss ?? null, params: r.params ?? null, flops: r.flops ?? null,
       device: r.device, deviceName: r.deviceName, codeHash: r.codeHash, dataset: r.dataset, datasetHash: r.datasetHash,
       protocol, protocolHash: r.protocolHash, seed: r.seed, sandbox: r.sandbox, sandboxNotes: r.sandboxNotes,
       timings: r.timings, libraries: r.libraries, ...(r.history ? { history: r.history } : {}), output: r.output,

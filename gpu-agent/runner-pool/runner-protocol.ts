@@ -5,7 +5,8 @@ import { LedgerError } from '../../domain/shared/ledger-error';
  * bump both versions together). Every line the runner writes is validated here: unknown keys are refused,
  * so a runner and an agent from different versions fail loudly instead of misreading each other.
  */
-export const RUNNER_PROTOCOL_VERSION = 1;
+/** 2: accuracy, loss and params are computed by the trusted runner, not the sandboxed child; results carry `measurement`. */
+export const RUNNER_PROTOCOL_VERSION = 2;
 
 export type RunnerJobKind = 'validate' | 'evaluate' | 'full_train' | 'fingerprint';
 
@@ -43,6 +44,16 @@ export interface CapturedOutput {
   readonly truncated: boolean;
 }
 
+/**
+ * Who produced which number: `trusted` ones the runner computed outside the sandbox (from the child's validation
+ * logits and exported tensor shapes); `selfReported` ones were measured inside the candidate's process.
+ */
+export interface Measurement {
+  readonly by: string;
+  readonly trusted: readonly string[];
+  readonly selfReported: readonly string[];
+}
+
 /** A job's outcome: self-describing (code, data, protocol, device, libraries, timings). */
 export interface RunnerResult {
   readonly job: RunnerJobKind;
@@ -53,6 +64,9 @@ export interface RunnerResult {
   readonly loss: number | null;
   readonly params: number | null;
   readonly flops: number | null;
+  /** The training loss learn() returned, if any: self-reported. */
+  readonly trainLoss?: number | null;
+  readonly measurement?: Measurement;
   readonly codeHash: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly protocol: Readonly<Record<string, unknown>>;
@@ -101,7 +115,7 @@ export type RunnerReply =
 
 const RESULT_KEYS = new Set(['job', 'ok', 'stage', 'reason', 'accuracy', 'loss', 'params', 'flops', 'codeHash', 'config',
   'protocol', 'protocolHash', 'dataset', 'datasetHash', 'seed', 'device', 'deviceName', 'libraries', 'timings', 'sandbox',
-  'sandboxNotes', 'output', 'inShape', 'prm', 'history', 'graph']);
+  'sandboxNotes', 'output', 'inShape', 'prm', 'history', 'graph', 'trainLoss', 'measurement']);
 const REQUIRED_RESULT_KEYS = ['job', 'ok', 'stage', 'reason', 'codeHash', 'config', 'protocolHash', 'dataset', 'datasetHash',
   'seed', 'device', 'libraries', 'timings', 'sandbox', 'output'];
 
@@ -153,7 +167,12 @@ export function validateResult(value: unknown, job: RunnerJobKind): RunnerResult
   if (value.job !== job) fail(`result is for job ${String(value.job)}, expected ${job}`);
   if (!STAGES.includes(value.stage as Stage)) fail(`unknown stage ${String(value.stage)}`);
   if (value.ok !== (value.stage === 'passed')) fail('ok disagrees with stage');
-  for (const key of ['accuracy', 'loss', 'params', 'flops'] as const) if (!isNumOrNull(value[key] ?? null)) fail(`${key} is not a number`);
+  for (const key of ['accuracy', 'loss', 'params', 'flops', 'trainLoss'] as const) if (!isNumOrNull(value[key] ?? null)) fail(`${key} is not a number`);
+  if (value.reason !== null && typeof value.reason !== 'string') fail('reason must be text or null');
+  if (value.measurement !== undefined) {
+    const m = value.measurement;
+    if (!isObject(m) || typeof m.by !== 'string' || !Array.isArray(m.trusted) || !Array.isArray(m.selfReported)) fail('measurement is malformed');
+  }
   if (typeof value.codeHash !== 'string' || !/^[0-9a-f]{64}$/.test(value.codeHash)) fail('codeHash is not a sha256');
   if (typeof value.protocolHash !== 'string' || !/^[0-9a-f]{64}$/.test(value.protocolHash)) fail('protocolHash is not a sha256');
   if (!isObject(value.timings) || !Object.values(value.timings).every((t) => typeof t === 'number')) fail('timings must map phases to seconds');
@@ -162,6 +181,18 @@ export function validateResult(value: unknown, job: RunnerJobKind): RunnerResult
     fail('a passed evaluation has no accuracy');
   }
   return value as unknown as RunnerResult;
+}
+
+/** Control characters (C0, C1, DEL, line separators, bidirectional overrides), which can disguise stored text. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const REASON_LIMIT = 400;
+
+/** A rejection reason as it may be stored: one line, no control characters, at most 400 characters. The runner
+ * does the same; this is the agent's own check, so a runner that failed to is still no route into the ledger. */
+export function cleanReason(reason: string | null | undefined): string {
+  const text = (reason ?? 'no reason given').replace(/[\n\t]/g, ' ').replace(CONTROL, '');
+  return Array.from(text).slice(0, REASON_LIMIT).join('');
 }
 
 export function validateHello(value: unknown): RunnerHello {

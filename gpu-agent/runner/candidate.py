@@ -11,6 +11,7 @@ import types
 import torch
 import torch.nn as nn
 
+import measure
 import policy
 
 CONTRACT_METHODS = ('train_setup', 'learn', 'forward')
@@ -128,14 +129,18 @@ def check_contract(net, timings, report):
     _timed(timings, 'contract', report, check)
 
 
-def check_budget(net, budget, timings, report):
+def check_budget(net, budget, timings, report, state_shapes):
+    """A fast rejection before training, counted the runner's way (measure.state_shapes, which the candidate's
+    overrides of parameters() or numel do not reach). Returns the shapes; the runner re-counts and re-checks."""
     def count():
-        n = sum(p.numel() for p in net.parameters())
-        if n > budget:
-            raise StageFailure('budget', f'{n} parameters exceed the budget of {budget}')
-        if n == 0:
-            raise StageFailure('budget', 'the model has no trainable parameters')
-        return n
+        shapes = state_shapes(net)
+        n = measure.parameter_count(shapes)
+        failure = StageFailure('budget', f'{n} parameters exceed the budget of {budget}') if n > budget else \
+            StageFailure('budget', 'the model has no trainable parameters') if n == 0 else None
+        if failure is not None:
+            failure.state = shapes  # the runner records its own count of the rejected model
+            raise failure
+        return shapes
     return _timed(timings, 'budget', report, count)
 
 

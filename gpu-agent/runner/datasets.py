@@ -191,7 +191,23 @@ def load(name, data_root=None):
     return dict(train_x=xtr, train_y=ytr.astype(np.int64), test_x=xte, test_y=yte.astype(np.int64))
 
 
-ARRAYS = ('train_x', 'train_y', 'test_x', 'test_y')
+# What a sandboxed child may read: the training split and the validation images. The validation labels (test_y)
+# live in a directory of their own that is never bound into (and is hidden from) the sandbox: the trusted runner
+# scores the child's outputs against them, so a candidate cannot learn or forge what it is measured on.
+ARRAYS = ('train_x', 'train_y', 'test_x')
+LABELS = 'test_y'
+SPLIT_SEED = 0  # the train subset and validation subset are fixed across jobs, whatever the job's seed
+
+
+def fixed_subset(n_total, n, seed=SPLIT_SEED):
+    """The seeded, sorted subset of indices a protocol uses (child and runner draw the same one)."""
+    if n is None or n >= n_total:
+        return np.arange(n_total)
+    return np.sort(np.random.default_rng(seed).permutation(n_total)[:n])
+
+
+def validation_indices(n_total, val_subset):
+    return fixed_subset(n_total, val_subset, SPLIT_SEED + 1)
 
 
 def default_cache_root():
@@ -199,23 +215,67 @@ def default_cache_root():
     return os.environ.get('NAS_LEDGER_CACHE') or f'/var/tmp/nas-ledger-{os.geteuid()}/datasets'
 
 
+def labels_root(cache_root=None):
+    """Where the runner keeps validation labels: inside the cache root under a 0700 directory that the sandbox
+    never sees (bubblewrap mounts an empty tmpfs over it; as root the sandboxed uid cannot even traverse it)."""
+    return os.path.join(cache_root or default_cache_root(), '.labels')
+
+
+def _private_dir(path):
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    if os.stat(path).st_uid == os.geteuid():
+        os.chmod(path, 0o700)
+
+
 def prepare(name, data_root=None, cache_root=None):
     """Decodes a dataset once into .npy files under the cache, keyed by its content hash (the trusted runner
-    does this; sandboxed children only memory-map the result). Returns (content hash, cache directory)."""
+    does this; sandboxed children only memory-map the result). Returns (content hash, cache directory).
+    The validation labels go to labels_root(), never next to the images."""
     digest = content_hash(name, data_root)
-    directory = os.path.join(cache_root or default_cache_root(), f'{name}-{digest[:16]}')
-    if not all(os.path.isfile(os.path.join(directory, a + '.npy')) for a in ARRAYS):
+    root = cache_root or default_cache_root()
+    directory = os.path.join(root, f'{name}-{digest[:16]}')
+    labels_dir = os.path.join(labels_root(root), f'{name}-{digest[:16]}')
+    stale = os.path.join(directory, LABELS + '.npy')
+    if os.path.isfile(stale):  # a cache written before the labels moved out: move them now
+        _private_dir(labels_dir)
+        os.replace(stale, os.path.join(labels_dir, LABELS + '.npy'))
+    have = all(os.path.isfile(os.path.join(directory, a + '.npy')) for a in ARRAYS)
+    if not have or not os.path.isfile(os.path.join(labels_dir, LABELS + '.npy')):
         arrays = load(name, data_root)
         os.makedirs(directory, mode=0o755, exist_ok=True)
         for d in (directory, os.path.dirname(directory), os.path.dirname(os.path.dirname(directory))):
             if os.stat(d).st_uid == os.geteuid():
                 os.chmod(d, 0o755)  # the sandboxed child runs as another uid and only reads
-        for a in ARRAYS:
-            tmp = os.path.join(directory, f'.{a}.{os.getpid()}.npy')
+        _private_dir(labels_root(root))
+        _private_dir(labels_dir)
+        targets = [(a, directory) for a in ARRAYS] + [(LABELS, labels_dir)]
+        for a, where in targets:
+            tmp = os.path.join(where, f'.{a}.{os.getpid()}.npy')
             np.save(tmp, arrays[a])
-            os.replace(tmp, os.path.join(directory, a + '.npy'))  # atomic: a concurrent runner never sees half a file
+            os.replace(tmp, os.path.join(where, a + '.npy'))  # atomic: a concurrent runner never sees half a file
     return digest, directory
 
 
+def remove_stale_labels(cache_root):
+    """Moves validation labels that an older runner left beside the images out of the sandbox's view."""
+    if not os.path.isdir(cache_root):
+        return
+    for entry in os.listdir(cache_root):
+        stale = os.path.join(cache_root, entry, LABELS + '.npy')
+        if entry != '.labels' and os.path.isfile(stale):
+            target = os.path.join(labels_root(cache_root), entry)
+            _private_dir(labels_root(cache_root))
+            _private_dir(target)
+            os.replace(stale, os.path.join(target, LABELS + '.npy'))
+
+
 def load_prepared(directory):
+    """What the sandboxed child reads: images and training labels, memory-mapped."""
     return {a: np.load(os.path.join(directory, a + '.npy'), mmap_mode='r') for a in ARRAYS}
+
+
+def load_validation_labels(directory, val_subset):
+    """The runner's own copy of the validation labels for one job (the child never has them)."""
+    root = os.path.dirname(directory)
+    labels = np.load(os.path.join(labels_root(root), os.path.basename(directory), LABELS + '.npy'), mmap_mode='r')
+    return np.asarray(np.take(labels, validation_indices(len(labels), val_subset)), dtype=np.int64)

@@ -21,6 +21,14 @@ DENIED_ATTRIBUTES = frozenset((
     'load', 'save', 'hub', 'cpp_extension', 'load_library', 'from_file', 'from_buffer', '_C', '_dynamo',
     '_inductor', 'multiprocessing', 'distributed', 'package', 'compile', 'system', 'popen', 'spawn', 'fork',
     'ops', 'classes', 'library', 'jit', 'onnx', 'share_memory_', 'DataLoader', 'set_num_threads',
+    # modules are reachable as attributes of other modules (torch.os, torch.sys.modules['builtins'], typing.sys):
+    # refused on any object, whatever it is (so nn.Module.modules() too; children()/named_modules() remain)
+    'os', 'sys', 'builtins', 'subprocess', 'importlib', 'ctypes', 'pickle', 'socket', 'modules', 'marshal',
+    'shutil', 'io', 'gc', 'inspect', 'posix', 'signal', 'threading', 'pathlib', 'tempfile', 'mmap', 'resource',
+    'set_num_interop_threads',
+    # frames and code objects lead back to the harness's globals
+    'f_back', 'f_globals', 'f_locals', 'f_builtins', 'f_code', 'tb_frame', 'gi_frame', 'cr_frame', 'ag_frame',
+    'gi_code', 'co_code', 'func_globals',
 ))
 ALLOWED_DUNDERS = frozenset(('__init__', '__name__', '__future__'))
 
@@ -35,6 +43,11 @@ def _module_allowed(name):
         return False
     dotted = f'.{name[len(root) + 1:]}.'
     return not any(f'.{part}.' in dotted for part in DENIED_MODULE_PARTS)
+
+
+def module_allowed(name):
+    """The allowlist check the run-time guard (guard.py) shares with the AST check."""
+    return _module_allowed(name)
 
 
 def _is_dunder(name):

@@ -5,6 +5,7 @@ count), so two numbers with the same protocolHash were produced the same way.
 import hashlib
 import json
 
+MEASURED_BY = 'runner-v1'
 DEFAULT_PRM = {'lr': 0.01, 'momentum': 0.9, 'dropout': 0.2}
 
 PROTOCOLS = {
@@ -48,6 +49,9 @@ def resolve(name, config):
         # CPU kernels split their reductions by thread count: the same seed gives different losses with 1 and 2
         # threads. On a GPU the numbers come from the device, so the hash leaves threads out there.
         p['cpuThreads'] = config.get('threads', 1)
+    # Who turns the model's outputs into the recorded numbers: since runner-v1 the trusted runner scores the
+    # child's validation logits against labels the sandbox never holds (trusted.py); older hashes lack the key.
+    p['measuredBy'] = MEASURED_BY
     p.update(dataset=config['dataset'], subset=config.get('subset'), valSubset=config.get('valSubset'),
              seed=config['seed'],
              # DataLoader workers only where they pay: on a GPU host (on CPU they would compete with training)

@@ -1,8 +1,9 @@
 """The long-lived runner: reads JSON-lines requests on stdin, runs each job in a sandboxed child, answers on stdout.
 
 One job at a time per runner (the agent runs a pool of runners for concurrency). The runner never imports or
-executes candidate code itself; it prepares datasets (decoded once into a cache the children memory-map), hashes
-code, data and protocol, and assembles self-describing results. Protocol: see wire.py.
+executes candidate code itself; it prepares datasets (decoded once into a cache the children memory-map; the
+validation labels kept apart, out of the sandbox's view), hashes code, data and protocol, scores the child's
+validation outputs itself (trusted.py), and assembles self-describing results. Protocol: see wire.py.
 
   /usr/bin/python3 gpu-agent/runner/runner.py     (the agent starts it; stdout is the protocol channel)
 """
@@ -15,6 +16,7 @@ import traceback
 
 import datasets
 import protocols
+import trusted
 import wire
 from sandbox import Sandbox
 
@@ -68,7 +70,8 @@ def precheck(code, config):
 def _rejected(stage, reason, start):
     import time
     elapsed = round(time.perf_counter() - start, 6)
-    return {'stage': stage, 'reason': reason, 'params': None, 'accuracy': None, 'loss': None, 'flops': None,
+    return {'stage': stage, 'reason': trusted.clean_text(reason, trusted.REASON_LIMIT), 'params': None,
+            'accuracy': None, 'loss': None, 'flops': None,
             'timings': {stage: elapsed, 'total': elapsed}, 'sandbox': 'not-started', 'sandboxNotes': [],
             'output': {'stdout': '', 'stderr': '', 'stdoutBytes': 0, 'stderrBytes': 0, 'truncated': False}}
 
@@ -95,7 +98,16 @@ class Runner:
                 dataset_hash = datasets.content_hash(config['dataset'], config['dataRoot'])
             except datasets.DatasetMissing:
                 dataset_hash = None
-        outcome = precheck(code, config) or self.sandbox.run_job(job, code, config, prepared)
+        outcome = precheck(code, config)
+        if outcome is None:
+            # the validation labels stay in this process: the trusted measurer scores the child's outputs
+            labels = datasets.load_validation_labels(prepared, config['valSubset']) if prepared else None
+            measurer = trusted.Measurer(job, config, protocol, datasets.spec(config['dataset'])['classes'], labels)
+            outcome = self.sandbox.run_job(job, code, config, prepared, measurer)
+        # every result has the same keys, whatever stage ended it (a timeout has no numbers: nulls, not gaps)
+        for key in ('accuracy', 'loss', 'params', 'flops', 'trainLoss'):
+            outcome.setdefault(key, None)
+        outcome['measurement'] = trusted.measurement()
         libraries = dict(self.libraries, **(outcome.pop('libraries', None) or {}))
         device_name = outcome.pop('deviceName', None) or ('cpu' if config['device'] == 'cpu' else None)
         return dict(

@@ -11,6 +11,7 @@ NAS_LEDGER_SANDBOX=bwrap refuses to fall back.
 """
 import errno
 import json
+import secrets
 import os
 import resource
 import select
@@ -21,12 +22,15 @@ import sys
 import threading
 import time
 
+import trusted
 import wire
 
 RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
 PYTHON = sys.executable or '/usr/bin/python3'
 OUTPUT_CAP = 16 * 1024          # bytes of the candidate's stdout / stderr kept for the result
-RESULT_CAP = 8 * 1024 * 1024    # bytes the child may write to its result channel
+# bytes of one message on the child's result channel: the largest is one epoch's validation logits as base64
+# (CIFAR-100's whole test split: 10,000 x 100 float32 = 5.3 MB); the channel carries at most epochs + 1 of them
+MESSAGE_CAP = 8 * 1024 * 1024
 DEFAULT_MEMORY_MB = 6144        # address space on CPU; torch alone maps ~1.5 GB
 TMP_MB = 64
 SHM_MB = 256
@@ -82,9 +86,12 @@ def _reachable_by_sandbox(path, sandbox_uid):
         current = parent
 
 
-def _hidden_paths(sandbox_uid=None):
-    """Directories a candidate must never see: $HOME, the ledger's data directory, extra ones from the agent."""
-    paths = [os.path.expanduser('~'), os.path.join(os.getcwd(), '.nas-ledger')]
+def _hidden_paths(sandbox_uid=None, data_root=None):
+    """Directories a candidate must never see: $HOME, the ledger's data directory, the datasets' files (they hold
+    the validation labels; the child reads decoded images from the cache), extra ones from the agent."""
+    import datasets
+    paths = [os.path.expanduser('~'), os.path.join(os.getcwd(), '.nas-ledger'), datasets.resolve_root(data_root),
+             datasets.DEFAULT_ROOT]
     store = os.environ.get('NAS_LEDGER_STORE', '')
     if store and '://' not in store:
         paths.append(os.path.abspath(store))
@@ -114,6 +121,10 @@ class Sandbox:
         os.makedirs(self.cache_root, mode=0o755, exist_ok=True)
         if os.stat(self.cache_root).st_uid == os.geteuid():
             os.chmod(self.cache_root, 0o755)  # the sandboxed uid must reach it to bind it
+        self.labels_root = datasets.labels_root(self.cache_root)
+        os.makedirs(self.labels_root, mode=0o700, exist_ok=True)
+        datasets.remove_stale_labels(self.cache_root)
+        self.cpus = sorted(os.sched_getaffinity(0))
         self.mode, self.why = 'rlimits-only', 'requested'
         if wanted != 'rlimits-only':
             works, why = self._bwrap_works()
@@ -127,17 +138,20 @@ class Sandbox:
                       'rlimits only, WITHOUT filesystem or network isolation', file=sys.stderr, flush=True)
 
     # --- launching ----------------------------------------------------------------------------------------
-    def _bwrap_args(self, device, prepared_dir=None):
+    def _bwrap_args(self, device, prepared_dir=None, data_root=None):
         args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
                 '--size', str(TMP_MB * 1024 * 1024), '--tmpfs', '/tmp',
                 # a writable /dev/shm of its own: DataLoader workers pass batches through it
                 '--size', str(SHM_MB * 1024 * 1024), '--tmpfs', '/dev/shm']
-        for path in _hidden_paths(self.uid):
+        for path in _hidden_paths(self.uid, data_root):
             args += ['--tmpfs', path]
         # what the child needs from a hidden directory comes back read-only: its own code and the decoded datasets
         for path in (RUNNER_DIR, prepared_dir):
             if path:
                 args += ['--ro-bind', path, path]
+        # ... but never the validation labels kept beside them (as root, the sandboxed uid cannot reach them anyway)
+        if prepared_dir and _reachable_by_sandbox(self.labels_root, self.uid):
+            args += ['--tmpfs', self.labels_root]
         # A decoy /etc/passwd: the host's user list is none of the candidate's business.
         args += ['--ro-bind', self._decoy_passwd(), '/etc/passwd']
         if device == 'cuda':
@@ -165,9 +179,13 @@ class Sandbox:
         memory = config['memoryMb'] or (None if config['device'] == 'cuda' else DEFAULT_MEMORY_MB)
         cpu_seconds = int(timeout * (config['threads'] + 1)) + 30
         uid = self.uid
+        cpus = self._pinned_cpus(config['threads'])
 
         def apply():
             os.setsid()
+            # exactly `threads` CPUs, the count the protocol hash records: set_num_threads(16) in a candidate
+            # then runs 16 threads on them, not on 16 cores
+            os.sched_setaffinity(0, cpus)
             if memory is not None:
                 resource.setrlimit(resource.RLIMIT_AS, (memory << 20, memory << 20))
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
@@ -184,6 +202,12 @@ class Sandbox:
             _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         notes = [] if memory is not None else ['no address-space limit on CUDA (the driver maps huge virtual ranges)']
         return apply, notes
+
+    def _pinned_cpus(self, threads):
+        """`threads` CPUs of the runner's allowed set, starting at an offset by pid so a pool's runners spread."""
+        n = min(threads, len(self.cpus))
+        start = os.getpid() % len(self.cpus)
+        return [self.cpus[(start + i) % len(self.cpus)] for i in range(n)]
 
     def _env(self, config):
         env = {'PATH': '/usr/bin:/bin', 'HOME': '/tmp', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0',
@@ -210,7 +234,7 @@ class Sandbox:
 
     # --- one job ------------------------------------------------------------------------------------------
     def _key(self, config):
-        return (config['device'], config['memoryMb'], float(config['timeoutS']), config['threads'])
+        return (config['device'], config['memoryMb'], float(config['timeoutS']), config['threads'], config['dataRoot'])
 
     def _spawn(self, config):
         """Starts a sandboxed child; it imports torch and then waits for its job on the job pipe."""
@@ -220,7 +244,7 @@ class Sandbox:
         err_r, err_w = os.pipe()
         command = [PYTHON, '-E', '-s', '-B', os.path.join(RUNNER_DIR, 'sandbox_child.py'), str(job_r), str(res_w)]
         if self.mode == 'bwrap':
-            command = self._bwrap_args(config['device'], self.cache_root) + command
+            command = self._bwrap_args(config['device'], self.cache_root, config['dataRoot']) + command
         apply, notes = self._preexec(config)
         if self.mode != 'bwrap':
             notes = notes + [f'WEAK SANDBOX: bubblewrap unavailable ({self.why}); rlimits and uid only']
@@ -259,14 +283,16 @@ class Sandbox:
             self._discard(warm)
         return self._spawn(config)
 
-    def run_job(self, job, code, config, prepared_dir=None):
+    def run_job(self, job, code, config, prepared_dir=None, measurer=None):
         """Runs job in a fresh sandboxed child (one per job, never reused); returns the child's result plus sandbox
         and output facts. With prewarm on, the next job's child starts as soon as this job is handed over, so its
         sandbox start and torch import overlap this job instead of delaying the next."""
         started = time.perf_counter()
         child = self._take_child(config)
         proc, res_r = child['proc'], child['res_r']
-        request = json.dumps({'job': job, 'config': config, 'code': code, 'preparedDir': prepared_dir}).encode()
+        nonce = secrets.token_hex(16)
+        request = json.dumps({'job': job, 'config': config, 'code': code, 'preparedDir': prepared_dir,
+                              'nonce': nonce}).encode()
 
         def send_job(fd=child['job_w']):
             try:  # in a thread: a child still importing torch must not block the runner's clock
@@ -284,7 +310,7 @@ class Sandbox:
         if self.prewarm:  # the next job's child imports torch while this one runs
             self.warm = self._spawn(config)
         try:
-            outcome = self._await(proc, res_r, float(config['timeoutS']))
+            outcome = self._await(proc, res_r, float(config['timeoutS']), nonce, measurer)
         finally:
             os.close(res_r)
             child['res_r'] = None
@@ -294,16 +320,20 @@ class Sandbox:
             c.join(timeout=2)
         stdout, stderr = child['captures']
         outcome['timings'] = dict(outcome.get('timings') or {}, total=round(time.perf_counter() - started, 6))
+        if outcome.get('reason') is not None:  # the parent caps and cleans every reason, whoever wrote it
+            outcome['reason'] = trusted.clean_text(outcome['reason'], trusted.REASON_LIMIT)
         outcome['sandbox'] = self.mode
         outcome['sandboxNotes'] = child['notes'] + (outcome.get('sandboxNotes') or [])
-        outcome['output'] = {'stdout': stdout.text(), 'stderr': stderr.text()[-OUTPUT_CAP:],
+        outcome['output'] = {'stdout': trusted.clean_output(stdout.text()),
+                             'stderr': trusted.clean_output(stderr.text()[-OUTPUT_CAP:]),
                              'stdoutBytes': stdout.total, 'stderrBytes': stderr.total,
                              'truncated': stdout.total > OUTPUT_CAP or stderr.total > OUTPUT_CAP}
         return outcome
 
-    def _await(self, proc, res_r, timeout):
+    def _await(self, proc, res_r, timeout, nonce, measurer):
         deadline = time.monotonic() + timeout
         buffer, received, stage = b'', 0, 'startup'
+        total_cap = MESSAGE_CAP * ((measurer.epochs if measurer else 0) + 2)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -311,23 +341,29 @@ class Sandbox:
             ready, _, _ = select.select([res_r], [], [], min(remaining, 1.0))
             if not ready:
                 continue
-            chunk = os.read(res_r, 65536)
+            chunk = os.read(res_r, 1 << 20)
             if not chunk:  # the child closed its channel (exited or was killed) without a result
                 return self._died(proc, stage, deadline)
             received += len(chunk)
-            if received > RESULT_CAP:
-                return {'stage': 'sandbox', 'reason': 'the child flooded its result channel'}
             buffer += chunk
+            if received > total_cap or (b'\n' not in chunk and len(buffer) > MESSAGE_CAP):
+                return {'stage': 'sandbox', 'reason': 'the child flooded its result channel'}
             while b'\n' in buffer:
                 line, buffer = buffer.split(b'\n', 1)
+                if len(line) > MESSAGE_CAP:
+                    return {'stage': 'sandbox', 'reason': 'the child flooded its result channel'}
                 try:
-                    message = wire.parse_child_line(line)
+                    message = wire.parse_child_line(line, nonce)
+                    if message['t'] == 'stage':
+                        stage = message['stage']
+                    elif message['t'] == 'epoch':
+                        if measurer is None:
+                            raise wire.WireError('an epoch message for a job without epochs', 'PROTOCOL')
+                        measurer.epoch(message)
+                    else:
+                        return measurer.finish(message['result']) if measurer else message['result']
                 except wire.WireError as e:
                     return {'stage': 'sandbox', 'reason': f'{e} (during {stage})'}
-                if message['t'] == 'stage':
-                    stage = message['stage']
-                else:
-                    return message['result']
 
     def _died(self, proc, stage, deadline):
         try:

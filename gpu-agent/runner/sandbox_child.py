@@ -1,6 +1,8 @@
 """What runs inside the sandbox: reads one job from its job fd, runs it, writes stage marks and one result to its
 result fd. stdout and stderr belong to the candidate (captured and capped by the runner); the result channel is a
-dedicated pipe, so whatever the program prints cannot be mistaken for a result.
+dedicated pipe, so whatever the program prints cannot be mistaken for a result. Epoch and result messages carry the
+job's nonce; the runner scores the validation logits itself (trusted.py) and believes no number measured here
+except the ones it marks self-reported. With the policy on, a run-time guard (guard.py) backs up the AST policy.
 
 argv: sandbox_child.py JOB_FD RESULT_FD
 """
@@ -23,7 +25,9 @@ def main():
     send({'t': 'stage', 'stage': 'startup'})
     # Import torch before the job arrives: a pre-started child has paid this cost by the time it gets work.
     import torch  # noqa: F401
+    import measure  # noqa: F401 - captures its references before any candidate code exists
     import train
+    import guard
     import fingerprint
     import protocols
     if os.environ.get('NAS_LEDGER_WARM_CUDA') == '1':
@@ -34,14 +38,19 @@ def main():
 
     with os.fdopen(job_fd, 'rb') as f:
         request = json.loads(f.read())
-    job, config, code = request['job'], request['config'], request['code']
+    job, config, code, nonce = request['job'], request['config'], request['code'], request['nonce']
+    prepared = request['preparedDir']
+    del request
     torch.set_num_threads(config['threads'])
+    if config['policy'] == 'on':
+        guard.install()  # cannot be removed: audit hooks last for the life of the process
     protocol = protocols.resolve(config['protocol'], config)
     if job == 'fingerprint':
         result = fingerprint.run(config, code, protocol, lambda s: send({'t': 'stage', 'stage': s}))
     else:
-        result = train.run(job, config, code, protocol, request['preparedDir'],
-                           lambda s: send({'t': 'stage', 'stage': s}))
+        result = train.run(job, config, code, protocol, prepared, lambda s: send({'t': 'stage', 'stage': s}),
+                           lambda n, logits, loss: send({'t': 'epoch', 'k': nonce, 'epoch': n, 'logits': logits,
+                                                         'trainLoss': loss}), measure.state_shapes)
     libraries = {'cuda': torch.version.cuda}
     if config['device'] == 'cuda':
         libraries['cudnn'] = str(torch.backends.cudnn.version())
@@ -51,7 +60,7 @@ def main():
             stream.flush()
         except Exception:  # noqa: BLE001 - the candidate may have replaced or closed them
             pass
-    send({'t': 'result', 'result': result})
+    send({'t': 'result', 'k': nonce, 'result': result})
     channel.close()
     os._exit(0)  # skip atexit hooks and finalizers the candidate may have registered
 

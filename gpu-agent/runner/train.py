@@ -18,10 +18,8 @@ import torch.nn.functional as F
 import candidate
 import datasets
 import fingerprint
+import measure
 from candidate import StageFailure
-
-SPLIT_SEED = 0  # the train subset and validation subset are fixed across jobs, whatever the job's seed
-
 
 def _autocast(amp):
     # bf16 autocast on the GPU only; CPU-only torch builds refuse even a disabled CUDA autocast
@@ -33,18 +31,12 @@ def _sync(device):
         torch.cuda.synchronize(device)
 
 
-def _fixed_subset(n_total, n, seed=SPLIT_SEED):
-    if n is None or n >= n_total:
-        return np.arange(n_total)
-    return np.sort(np.random.default_rng(seed).permutation(n_total)[:n])
-
-
 def _split(data, protocol):
-    tr = _fixed_subset(len(data['train_y']), protocol['subset'])
-    va = _fixed_subset(len(data['test_y']), protocol['valSubset'], SPLIT_SEED + 1)
+    """The job's training subset (images and labels) and validation images; the child never has validation labels."""
+    tr = datasets.fixed_subset(len(data['train_y']), protocol['subset'])
+    va = datasets.validation_indices(len(data['test_x']), protocol['valSubset'])
     # np.take copies out of the memory map: only the images this job uses are read
-    return (np.take(data['train_x'], tr, axis=0), np.take(data['train_y'], tr),
-            np.take(data['test_x'], va, axis=0), np.take(data['test_y'], va))
+    return np.take(data['train_x'], tr, axis=0), np.take(data['train_y'], tr), np.take(data['test_x'], va, axis=0)
 
 
 class Resident:
@@ -140,22 +132,43 @@ class Loader:
                                                          num_workers=self.workers))
 
 
-def _measure(net, pipeline, protocol, device, amp):
+def _outputs(net, pipeline, protocol, device, amp, classes):
+    """The model's logits on the validation images (eval mode, no_grad, the protocol's eval batches), encoded for
+    the runner, which scores them against labels this process never sees."""
     net.eval()
-    correct, loss, count = 0, 0.0, 0
+    chunks, rows = [], 0
     with torch.no_grad(), _autocast(amp):
-        for xb, yb in pipeline.eval_batches(protocol['evalBatchSize']):
-            out = net(xb).float()
-            loss += F.cross_entropy(out, yb, reduction='sum').item()
-            correct += (out.argmax(1) == yb).sum().item()
-            count += len(yb)
+        for xb, _ in pipeline.eval_batches(protocol['evalBatchSize']):
+            out = net(xb)
+            if not isinstance(out, torch.Tensor):
+                raise StageFailure('train', f'forward returned {type(out).__name__} on validation images, not a tensor')
+            chunks.append(out.detach().float().cpu().numpy())
+            rows += len(xb)
     net.train()
-    return correct / count, loss / count
+    try:
+        return measure.encode_logits(chunks, rows, classes)
+    except ValueError as e:
+        raise StageFailure('train', str(e)) from None
 
 
-def run(job, config, code, protocol, prepared_dir, report):
-    """One job inside the sandbox; returns the child result dict (stage 'passed' or the failing stage)."""
-    timings, result = {}, {'params': None, 'accuracy': None, 'loss': None, 'flops': None}
+def _train_loss(value):
+    """learn() may return its training loss; self-reported, kept only when it is a finite number."""
+    if value is None:
+        return None
+    try:
+        loss = float(value)
+    except Exception:  # noqa: BLE001 - whatever learn() returned is not a loss
+        return None
+    return loss if np.isfinite(loss) else None
+
+
+def run(job, config, code, protocol, prepared_dir, report, emit_epoch, state_shapes):
+    """One job inside the sandbox; returns the child result dict (stage 'passed' or the failing stage). Each
+    epoch's validation logits go to emit_epoch(epoch, logits_b64, train_loss) as soon as they exist; the runner
+    computes accuracy and loss from them. The parameter count the runner records comes from result['state'], which
+    state_shapes (captured by the child before any candidate code ran, passed down as an argument so replacing
+    functions in sys.modules['train'] or ['measure'] cannot reach it) exports."""
+    timings, result = {}, {'flops': None, 'trainLoss': None}
     device = torch.device(config['device'])
     if device.type == 'cuda':
         torch.backends.cudnn.benchmark = True
@@ -171,7 +184,7 @@ def run(job, config, code, protocol, prepared_dir, report):
         result['prm'] = prm
         net = candidate.instantiate(module, in_shape, spec['classes'], prm, device, protocol['seed'], timings, report)
         candidate.check_contract(net, timings, report)
-        result['params'] = candidate.check_budget(net, config['parameterBudget'], timings, report)
+        result['state'] = candidate.check_budget(net, config['parameterBudget'], timings, report, state_shapes)
         if config['fingerprint']:
             report('fingerprint')
             start = time.perf_counter()
@@ -187,7 +200,8 @@ def run(job, config, code, protocol, prepared_dir, report):
 
         report('load')
         start = time.perf_counter()
-        xtr, ytr, xva, yva = _split(datasets.load_prepared(prepared_dir), protocol)
+        xtr, ytr, xva = _split(datasets.load_prepared(prepared_dir), protocol)
+        yva = np.zeros(len(xva), dtype=np.int64)  # placeholders: the pipelines carry labels, the child has none
         on_gpu = device.type == 'cuda'
         amp = on_gpu and protocol['amp']
         if protocol['pipeline'] == 'resident':
@@ -199,7 +213,6 @@ def run(job, config, code, protocol, prepared_dir, report):
         _sync(device)
         timings['load'] = round(time.perf_counter() - start, 6)
 
-        history = []
         timings['train'] = timings['eval'] = 0.0
         for epoch in range(protocol['epochs']):
             report('train')
@@ -213,7 +226,7 @@ def run(job, config, code, protocol, prepared_dir, report):
                 batches = train_set.train_batches(protocol['batchSize'], protocol['seed'] + epoch,
                                                   spec['flip'], protocol['cropPad'])
                 with _autocast(amp):
-                    net.learn(batches)
+                    train_loss = _train_loss(net.learn(batches))
                 _sync(device)
             except StageFailure:
                 raise
@@ -223,17 +236,21 @@ def run(job, config, code, protocol, prepared_dir, report):
             report('eval')
             start = time.perf_counter()
             try:
-                accuracy, loss = _measure(net, val_set, protocol, device, amp)
+                logits = _outputs(net, val_set, protocol, device, amp, spec['classes'])
                 _sync(device)
+            except StageFailure:
+                raise
             except BaseException as exc:  # noqa: BLE001 - an eval failure is the candidate's train-stage failure
                 raise StageFailure(*candidate.classify(exc, 'train')) from None
             timings['eval'] = round(timings['eval'] + time.perf_counter() - start, 6)
-            history.append({'epoch': epoch + 1, 'accuracy': accuracy, 'loss': loss})
-        if not np.isfinite(loss):
-            raise StageFailure('train', 'the validation loss is not finite (training diverged)')
-        result.update(accuracy=accuracy, loss=loss)
-        if job == 'full_train':
-            result['history'] = history
+            emit_epoch(epoch + 1, logits, train_loss)
+            result['trainLoss'] = train_loss
+        try:  # after training: what was trained is what is counted
+            result['state'] = state_shapes(net)
+        except BaseException as exc:  # noqa: BLE001
+            raise StageFailure(*candidate.classify(exc, 'train')) from None
         return dict(result, stage='passed', reason=None, timings=timings)
     except StageFailure as failure:
+        if getattr(failure, 'state', None) is not None:
+            result['state'] = failure.state
         return dict(result, stage=failure.stage, reason=failure.reason, timings=timings)

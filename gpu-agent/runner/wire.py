@@ -1,4 +1,4 @@
-"""The runner's JSON-lines wire protocol (version 1), validated strictly: unknown keys are refused.
+"""The runner's JSON-lines wire protocol (version 2), validated strictly: unknown keys are refused.
 
 Request  (agent -> runner, one line on stdin):
   {"v": 1, "id": str, "job": "validate"|"evaluate"|"full_train"|"fingerprint"|"probe"|"shutdown",
@@ -10,7 +10,7 @@ The TypeScript twin is gpu-agent/runner-pool/runner-protocol.ts; keep them in st
 """
 import json
 
-VERSION = 1
+VERSION = 2  # 2: accuracy, loss and params are computed by the runner (trusted.py); results carry `measurement`
 JOBS = ('validate', 'evaluate', 'full_train', 'fingerprint', 'probe', 'shutdown')
 CODE_JOBS = ('validate', 'evaluate', 'full_train', 'fingerprint')
 MAX_CODE_BYTES = 256 * 1024
@@ -119,26 +119,29 @@ def error(rid, code, message, hint=None):
 
 
 # --- the child's result channel (its own pipe fd, never stdout) -------------------------------------------
-# {"t": "stage", "stage": str}                 the stage the child is entering (so a kill can be attributed)
-# {"t": "result", "result": {...}}             the final result; exactly one
-CHILD_RESULT_KEYS = {'stage', 'reason', 'accuracy', 'loss', 'params', 'flops', 'timings', 'history', 'graph',
-                     'deviceName', 'libraries', 'inShape', 'prm', 'sandboxNotes'}
+# {"t": "stage", "stage": str}                                  the stage the child is entering (attributes a kill)
+# {"t": "epoch", "k": nonce, "epoch": n, "logits": b64, "trainLoss": number|null}   validation outputs, per epoch
+# {"t": "result", "k": nonce, "result": {...}}                   the final result; exactly one
+# The nonce comes with the job (never in argv or the environment): a line written blindly to the channel's fd by
+# candidate code lacks it and is refused as forged. Everything here is untrusted data; trusted.py checks it.
+CHILD_RESULT_KEYS = {'stage', 'reason', 'flops', 'trainLoss', 'timings', 'graph', 'deviceName', 'libraries',
+                     'inShape', 'prm', 'sandboxNotes', 'state'}
+MAX_STAGE_NAME = 40
 
 
-def parse_child_line(line):
+def parse_child_line(line, nonce):
     try:
         msg = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise WireError('the child wrote a line that is not JSON to its result channel', 'PROTOCOL') from None
-    if not isinstance(msg, dict) or msg.get('t') not in ('stage', 'result'):
+    if not isinstance(msg, dict) or msg.get('t') not in ('stage', 'epoch', 'result'):
         raise WireError('the child wrote an unknown message to its result channel', 'PROTOCOL')
     if msg['t'] == 'stage':
-        if set(msg) != {'t', 'stage'} or not isinstance(msg['stage'], str):
+        if set(msg) != {'t', 'stage'} or not isinstance(msg['stage'], str) or len(msg['stage']) > MAX_STAGE_NAME:
             raise WireError('malformed stage message from the child', 'PROTOCOL')
         return msg
-    result = msg.get('result')
-    if set(msg) != {'t', 'result'} or not isinstance(result, dict) or set(result) - CHILD_RESULT_KEYS:
+    if msg.get('k') != nonce:
+        raise WireError('a message on the result channel did not come from the harness (forged)', 'PROTOCOL')
+    if msg['t'] == 'result' and (set(msg) != {'t', 'k', 'result'} or not isinstance(msg['result'], dict)):
         raise WireError('malformed result message from the child', 'PROTOCOL')
-    if not isinstance(result.get('stage'), str):
-        raise WireError('the child result has no stage', 'PROTOCOL')
     return msg

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import {
+  cleanReason,
   RunnerProtocolError, parseReply, runnerErrorToLedgerError, validateHello, validateResult,
 } from '../../gpu-agent/runner-pool/runner-protocol';
 
@@ -15,17 +16,17 @@ const result = {
 
 describe('runner protocol v1, agent side', () => {
   it('parses a well-formed reply and result', () => {
-    const reply = parseReply(JSON.stringify({ v: 1, id: 'x', ok: true, result }));
+    const reply = parseReply(JSON.stringify({ v: 2, id: 'x', ok: true, result }));
     assert.equal(reply.ok, true);
     assert.equal(validateResult(reply.ok ? reply.result : null, 'evaluate').accuracy, 0.5);
   });
 
   const refused: [string, string][] = [
-    ['another protocol version', JSON.stringify({ v: 2, id: 'x', ok: true, result })],
-    ['an unknown top-level key', JSON.stringify({ v: 1, id: 'x', ok: true, result, extra: 1 })],
+    ['another protocol version', JSON.stringify({ v: 1, id: 'x', ok: true, result })],
+    ['an unknown top-level key', JSON.stringify({ v: 2, id: 'x', ok: true, result, extra: 1 })],
     ['a line that is not JSON', 'Traceback (most recent call last):'],
-    ['a reply without ok', JSON.stringify({ v: 1, id: 'x', result })],
-    ['an error with unknown keys', JSON.stringify({ v: 1, id: 'x', ok: false, error: { code: 'X', message: 'm', hint: null, trace: '' } })],
+    ['a reply without ok', JSON.stringify({ v: 2, id: 'x', result })],
+    ['an error with unknown keys', JSON.stringify({ v: 2, id: 'x', ok: false, error: { code: 'X', message: 'm', hint: null, trace: '' } })],
   ];
   for (const [what, line] of refused) {
     it(`refuses ${what}`, () => assert.throws(() => parseReply(line), RunnerProtocolError));
@@ -41,12 +42,22 @@ describe('runner protocol v1, agent side', () => {
   });
 
   it('checks the greeting and maps runner errors onto LedgerError codes', () => {
-    assert.throws(() => validateHello({ runner: 'other', protocolVersion: 1, pid: 1, sandbox: 'bwrap', sandboxWhy: null, libraries: {} }));
-    assert.equal(validateHello({ runner: 'nas-ledger', protocolVersion: 1, pid: 1, sandbox: 'rlimits-only', sandboxWhy: 'no userns', libraries: {} }).sandbox, 'rlimits-only');
+    assert.throws(() => validateHello({ runner: 'other', protocolVersion: 2, pid: 1, sandbox: 'bwrap', sandboxWhy: null, libraries: {} }));
+    assert.equal(validateHello({ runner: 'nas-ledger', protocolVersion: 2, pid: 1, sandbox: 'rlimits-only', sandboxWhy: 'no userns', libraries: {} }).sandbox, 'rlimits-only');
     const missing = runnerErrorToLedgerError({ code: 'DATASET_MISSING', message: 'no files', hint: 'put them' });
     assert.ok(missing instanceof LedgerError);
     assert.equal(missing.code, 'NOT_FOUND');
     assert.equal(runnerErrorToLedgerError({ code: 'BAD_REQUEST', message: 'x', hint: null }).code, 'BAD_INPUT');
     assert.equal(runnerErrorToLedgerError({ code: 'INTERNAL', message: 'x', hint: null }).code, 'INTERNAL');
+  });
+});
+
+describe('cleanReason: the agent caps and cleans a rejection reason before it is recorded', () => {
+  it('keeps at most 400 characters on one line, without control characters', () => {
+    const reason = cleanReason('\u001b[31mred\u001b[0m\nline two\u202e' + 'x'.repeat(10_000));
+    assert.equal(reason.length, 400);
+    assert.ok(reason.startsWith('[31mred[0m line two'));
+    assert.doesNotMatch(reason, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    assert.equal(cleanReason(null), 'no reason given');
   });
 });
