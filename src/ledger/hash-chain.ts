@@ -30,6 +30,16 @@ export function eventHashFromText(prevHash: string, event: PositionedFields, dat
   return sha256(prevHash + text);
 }
 
+/**
+ * A snapshot's own hash: over the projection, its code version, the position and chain hash it folds to, and the
+ * canonical text of its state (sorted keys, so jsonb's key order does not matter). Binding the chain hash means a
+ * snapshot moved to another position, or kept across a rewritten log, fails too.
+ */
+export function snapshotContentHash(projection: string, projectionVersion: string, position: number, chainHash: string,
+  stateText: string): string {
+  return sha256(`${JSON.stringify([projection, projectionVersion, position, chainHash])}\n${stateText}`);
+}
+
 export function eventHash(prevHash: string, event: HashedFields): string {
   return eventHashFromText(prevHash, event, canonicalText(event.data), canonicalText(event.metadata));
 }
@@ -50,12 +60,17 @@ export class ChainVerifier {
   checked = 0;
   firstBreak: ChainBreak | null = null;
 
-  /** Starts after `afterPosition` whose hash is `afterHash` (genesis by default). */
-  constructor(afterPosition = 0, afterHash = GENESIS_HASH, streamVersions?: ReadonlyMap<string, number>) {
+  /**
+   * Starts after `afterPosition` whose hash is `afterHash` (genesis by default). Started mid-log without the streams'
+   * versions (`streamVersions` 'unknown'), a stream's first event seen is taken as it is and only later ones are checked.
+   */
+  constructor(afterPosition = 0, afterHash = GENESIS_HASH, streamVersions?: ReadonlyMap<string, number> | 'unknown') {
     this.expectedPosition = afterPosition + 1;
     this.prevHash = afterHash;
-    if (streamVersions) for (const [k, v] of streamVersions) this.streamVersions.set(k, v);
+    this.streamsKnown = streamVersions !== 'unknown';
+    if (streamVersions && streamVersions !== 'unknown') for (const [k, v] of streamVersions) this.streamVersions.set(k, v);
   }
+  private readonly streamsKnown: boolean;
 
   /** Returns false (and records the first break) when the event does not continue the chain. */
   check(event: RecordedEvent): boolean {
@@ -74,7 +89,7 @@ export class ChainVerifier {
     if (recomputed !== event.hash) {
       return fail(`content does not match its hash (stored ${event.hash}, recomputed ${recomputed})`);
     }
-    const last = this.streamVersions.get(event.streamId) ?? -1;
+    const last = this.streamVersions.get(event.streamId) ?? (this.streamsKnown ? -1 : event.streamVersion - 1);
     if (event.streamVersion !== last + 1) {
       return fail(`stream ${event.streamId} jumps from version ${last} to ${event.streamVersion}`);
     }

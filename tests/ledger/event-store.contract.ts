@@ -234,6 +234,9 @@ export function eventStoreContract(harness: StoreHarness): void {
       });
 
       it('snapshots: the latest at or before a position, per projection version', async () => {
+        if ((await shared.head()) < 20) await shared.append(newStream(), testEvents(20), 'no_stream');
+        await expectLedgerError(shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: (await shared.head()) + 1, state: {} }),
+          'BAD_INPUT');
         await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 10, state: { n: 10 } });
         await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v1', position: 20, state: { n: 20 } });
         await shared.saveSnapshot({ projection: 'p', projectionVersion: 'v2', position: 15, state: { n: 15 } });
@@ -371,6 +374,161 @@ export function eventStoreContract(harness: StoreHarness): void {
           assert.match(result.firstBreak?.reason ?? '', /hash/);
         } finally {
           await store.close();
+        }
+      });
+    });
+
+    describe('a store that never serves a lie', () => {
+      const forge = async (store: SqlEventStore, sql: string): Promise<void> => {
+        await store.client.exec('alter table ledger_events disable trigger ledger_events_append_only');
+        await store.client.query(sql);
+        await store.client.exec('alter table ledger_events enable trigger ledger_events_append_only');
+      };
+
+      it('an event edited behind the trigger is served by readAll, readStream and iterate: each now refuses with INTEGRITY naming it', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        const stream = newStream();
+        try {
+          await store.append(stream, testEvents(4), 'no_stream');
+          await store.append(newStream(), testEvents(3), 'no_stream');
+          await forge(store, `update ledger_events set data = '{"forged":true}' where global_position = 3`);
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location);
+        try {
+          const noForged = (error: LedgerError): void => {
+            assert.equal(error.details?.position, 3);
+            assert.match(error.message, /position 3/);
+            assert.match(error.hint ?? '', /events verify/);
+          };
+          noForged(await expectLedgerError(reader.readAll(), 'INTEGRITY'));
+          noForged(await expectLedgerError(reader.readStream(stream), 'INTEGRITY'));
+          noForged(await expectLedgerError(reader.readAll({ after: 2, limit: 1 }), 'INTEGRITY'));
+          noForged(await expectLedgerError((async () => { for await (const e of iterateAll(reader, {}, 2)) void e; })(), 'INTEGRITY'));
+          noForged(await expectLedgerError(reader.readAllRaw(), 'INTEGRITY'));
+          // Events around it still read; nothing returned carries the forged value.
+          assert.deepEqual((await reader.readAll({ upTo: 2 })).map((e) => e.globalPosition), [1, 2]);
+          assert.deepEqual((await reader.readAll({ after: 3 })).map((e) => e.globalPosition), [4, 5, 6, 7]);
+          assert.equal((await reader.verify()).firstBreak?.position, 3);
+          noForged(await expectLedgerError(reader.verifySinceLastVerified(), 'INTEGRITY'));
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('a re-hashed event (content and its hash rewritten) breaks the link its successor holds: reads refuse it', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(4), 'no_stream');
+          const [victim] = await store.readAll({ after: 1, limit: 1 });
+          const { eventHash } = await import('../../src/ledger/hash-chain');
+          const forgedHash = eventHash(victim!.prevHash, { ...victim!, data: { forged: true } });
+          await forge(store, `update ledger_events set data = '{"forged":true}', hash = '${forgedHash}' where global_position = 2`);
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location);
+        try {
+          const error = await expectLedgerError(reader.readAll(), 'INTEGRITY');
+          assert.equal(error.details?.position, 3, 'the successor names the broken link');
+          assert.equal((await expectLedgerError(reader.verifySinceLastVerified(), 'INTEGRITY')).details?.position, 3);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('an append extends a chain whose head fails its hash: it is refused with INTEGRITY naming the head, nothing written', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(3), 'no_stream');
+          await forge(store, `update ledger_events set metadata = jsonb_set(metadata::jsonb, '{actor}', '"mallory"') where global_position = 3`);
+        } finally {
+          await store.close();
+        }
+        const writer = await harness.open(location);
+        try {
+          const error = await expectLedgerError(writer.append(newStream(), testEvents(1), 'no_stream'), 'INTEGRITY');
+          assert.equal(error.details?.position, 3);
+          assert.equal(await writer.head(), 3, 'nothing was appended');
+        } finally {
+          await writer.close();
+        }
+      });
+
+      it('run/resume verification records the verified head, then checks only what is new, and refuses a log rewritten below it', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(5), 'no_stream');
+          assert.deepEqual(await store.verifySinceLastVerified(), { from: 0, head: 5, headHash: (await store.headAnchor()).hash, checked: 5 });
+          await store.append(newStream(), testEvents(2), 'no_stream');
+          const again = await store.verifySinceLastVerified();
+          assert.deepEqual([again.from, again.head, again.checked], [5, 7, 2]);
+          await forge(store, `update ledger_events set hash = '${'e'.repeat(64)}' where global_position = 7`);
+          assert.equal((await expectLedgerError(store.verifySinceLastVerified(), 'INTEGRITY')).details?.position, 7);
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('a snapshot row edited behind the store is served by loadSnapshot: it is discarded, reported, and the next one down is used', async () => {
+        const location = await harness.fresh();
+        const warnings: string[] = [];
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(6), 'no_stream');
+          await store.saveSnapshot({ projection: 'forged', projectionVersion: 'v1', position: 2, state: { accuracy: 0.5, b: [1, { z: 1, a: 2 }] } });
+          await store.saveSnapshot({ projection: 'forged', projectionVersion: 'v1', position: 5, state: { accuracy: 0.6, b: [] } });
+          assert.deepEqual((await store.loadSnapshot('forged', 'v1', 6))?.state, { accuracy: 0.6, b: [] }, 'an intact snapshot loads');
+          await store.client.query(`update ledger_snapshots set state = jsonb_set(state, '{accuracy}', '0.99') where projection = 'forged' and position = 5`);
+          assert.equal((await store.verifyDerived(6)).snapshots.failures[0]?.position, 5);
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location, { onIntegrityWarning: (m) => warnings.push(m) });
+        try {
+          const loaded = await reader.loadSnapshot('forged', 'v1', 6);
+          assert.equal(loaded?.position, 2, 'the forged snapshot is never served');
+          assert.deepEqual(loaded?.state, { accuracy: 0.5, b: [1, { z: 1, a: 2 }] });
+          assert.equal(reader.integrity.snapshotsDiscarded, 1);
+          assert.match(warnings.join('\n'), /forged \(v1\) at position 5: its content does not match its hash/);
+          assert.equal((await reader.verifyDerived(6)).snapshots.failures.length, 0, 'the discarded row is gone');
+          // A snapshot whose event was rewritten (chain hash) fails too; position 0 folds to genesis.
+          await reader.saveSnapshot({ projection: 'forged', projectionVersion: 'v1', position: 0, state: {} });
+          await reader.client.query(`update ledger_snapshots set chain_hash = '${'a'.repeat(64)}' where projection = 'forged' and position = 2`);
+          assert.equal((await reader.loadSnapshot('forged', 'v1', 6))?.position, 0);
+          assert.equal(reader.integrity.snapshotsDiscarded, 2);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('snapshots saved before schema version 2 (no hashes) cannot be checked: a migrated store discards them on load', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(2), 'no_stream');
+          // Back to schema version 1, as a store written by an older nas-ledger.
+          await store.client.exec(`alter table ledger_snapshots drop column chain_hash; alter table ledger_snapshots drop column content_hash;
+            drop table ledger_verified; delete from ledger_schema where version > 1`);
+          await store.client.query(`insert into ledger_snapshots (projection, projection_version, position, state) values ('old', 'v1', 2, '{"n":1}')`);
+        } finally {
+          await store.close();
+        }
+        const migrated = await harness.open(location, { onIntegrityWarning: () => undefined });
+        try {
+          const [version] = await migrated.client.query<{ v: number }>('select max(version) as v from ledger_schema');
+          assert.equal(version?.v, 2);
+          assert.equal((await migrated.verifyDerived(2)).snapshots.failures[0]?.reason.includes('without hashes'), true);
+          assert.equal(await migrated.loadSnapshot('old', 'v1', 2), null);
+          assert.equal(migrated.integrity.snapshotsDiscarded, 1);
+          assert.equal((await migrated.verifySinceLastVerified()).head, 2);
+        } finally {
+          await migrated.close();
         }
       });
     });

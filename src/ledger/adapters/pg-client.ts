@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResult } from 'pg';
+import { corruptionError } from './corruption';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
 import { CopyInQuery } from './pg-copy-in';
@@ -132,7 +133,7 @@ export class PgClient implements SqlClient {
     const message = error instanceof Error ? error.message : String(error);
     const lost = (typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code))) ||
       /Connection terminated|timeout exceeded when trying to connect/i.test(message);
-    if (!lost) return error;
+    if (!lost) return corruptionError(error, this.location, null);
     return new LedgerError('UNAVAILABLE', `lost the connection to PostgreSQL at ${this.location}: ${message}`,
       'Check that the server is running, then retry: an append re-sent with the same event ids is recorded once.', { store: this.location });
   }

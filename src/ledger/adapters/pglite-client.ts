@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
+import { corruptionError } from './corruption';
 
 /** The embedded adapter: PostgreSQL compiled to WASM, one connection, persisted in a directory. */
 export class PgliteClient implements SqlClient {
@@ -8,19 +9,32 @@ export class PgliteClient implements SqlClient {
   private constructor(private readonly db: PGlite, readonly location: string) {}
 
   static async open(dataDir: string): Promise<PgliteClient> {
-    const db = await PGlite.create(dataDir);
-    return new PgliteClient(db, dataDir);
+    try {
+      const db = await PGlite.create(dataDir);
+      return new PgliteClient(db, dataDir);
+    } catch (error) {
+      throw corruptionError(error, dataDir, dataDir, true);
+    }
   }
 
+  /** Damaged pages and files are INTEGRITY naming the file; everything else passes through. */
+  private damaged = (error: unknown): never => {
+    throw corruptionError(error, this.location, this.location, true);
+  };
+
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.db.query<T>(sql, [...params])).rows;
+    return (await this.db.query<T>(sql, [...params]).catch(this.damaged)).rows;
   }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.db.exec(sql).catch(this.damaged);
   }
 
   transaction<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.transactionUnmapped(fn, options).catch(this.damaged);
+  }
+
+  private transactionUnmapped<T>(fn: (tx: SqlExecutor, firstRows: Record<string, unknown>[]) => Promise<T>, options: TransactionOptions): Promise<T> {
     return this.db.transaction(async (tx) => {
       if (options.advisoryLock !== undefined) await tx.query(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
       const firstRows = options.firstStatement === undefined ? [] : (await tx.query<Record<string, unknown>>(options.firstStatement)).rows;

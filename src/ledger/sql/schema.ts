@@ -5,7 +5,7 @@
  * it back without printing a jsonb tree (the largest cost of reading, above all in PGlite's WASM), and writes
  * validate it without building one. Stores created with `jsonb` columns keep them; every query works on both.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Advisory lock keys; arbitrary constants that only nas-ledger takes. */
 export const APPEND_LOCK_KEY = 7_316_420_001;
@@ -49,6 +49,19 @@ create table if not exists ledger_snapshots (
   state jsonb not null,
   saved_at timestamptz not null default now(),
   primary key (projection, projection_version, position)
+);
+
+-- Version 2: snapshots carry the chain hash of the event at their position and a hash of their own content. Rows
+-- saved before (null hashes) cannot be checked: they fail their check on load and are rebuilt by replay.
+alter table ledger_snapshots add column if not exists chain_hash char(64);
+alter table ledger_snapshots add column if not exists content_hash char(64);
+
+-- Version 2: the last position (and its hash) up to which run/resume verified the whole chain (one row).
+create table if not exists ledger_verified (
+  id boolean primary key default true check (id),
+  position bigint not null,
+  hash char(64) not null,
+  verified_at timestamptz not null default now()
 );
 
 create or replace function ledger_events_refuse_change() returns trigger language plpgsql as $$

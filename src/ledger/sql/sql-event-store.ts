@@ -6,7 +6,10 @@ import type {
   SubscriptionHandler,
 } from '../event-store.port';
 import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEvent } from '../envelope-validation';
-import { ChainVerifier, eventHashFromText, GENESIS_HASH, type ChainBreak } from '../hash-chain';
+import { ChainVerifier, eventHash, eventHashFromText, GENESIS_HASH, type ChainBreak } from '../hash-chain';
+import { integrityError, ReadVerifier } from '../read-verifier';
+import { checkAllSnapshots, deleteSnapshotRow, latestSnapshotRow, saveSnapshotRow, snapshotProblem, type SnapshotFailure } from './snapshot-rows';
+import { checkpointsBeyond, recordVerifiedHead, verifiedHeadRecord, type CheckpointFailure } from './verified-head';
 import { PollingSubscription } from '../subscription';
 import { UpcasterRegistry } from '../upcasters';
 import { INSERT_EVENTS_SQL, insertEventsParams, selectEvents } from './event-rows';
@@ -20,6 +23,21 @@ export interface SqlEventStoreOptions {
   readonly upcasters?: UpcasterRegistry;
   /** Called once after close (releases the embedded directory lock). */
   readonly onClose?: () => Promise<void> | void;
+  /** Where a discarded snapshot is reported (default: a warning line on stderr). */
+  readonly onIntegrityWarning?: (message: string) => void;
+}
+
+export interface IntegrityReport {
+  readonly snapshots: { readonly checked: number; readonly failures: SnapshotFailure[] };
+  readonly checkpoints: { readonly checked: number; readonly failures: CheckpointFailure[] };
+}
+
+export interface VerifiedSince {
+  /** The position verified by an earlier run (0: none), from which this verification started. */
+  readonly from: number;
+  readonly head: number;
+  readonly headHash: string;
+  readonly checked: number;
 }
 
 export interface VerifyResult {
@@ -60,6 +78,10 @@ export class SqlEventStore implements EventStore {
   private readonly appendState = new AppendStateCache();
   /** How appends were written: in one trip on guessed state, or under the lock after reading it (observability, tests). */
   readonly appendPaths = { oneTrip: 0, underLock: 0 };
+  /** Every event a read returns is checked against its hash first, once per position per process. */
+  private readonly reads = new ReadVerifier();
+  /** Snapshots that failed their check on load, were discarded and rebuilt by replay (observability, tests). */
+  readonly integrity = { snapshotsDiscarded: 0 };
 
   private constructor(readonly client: SqlClient, private readonly options: SqlEventStoreOptions) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
@@ -127,6 +149,7 @@ export class SqlEventStore implements EventStore {
           if (resent) return resent;
         }
         const current = state?.v ?? -1;
+        checkHeadRow(state);
         const head: LogHead = { position: Number(state?.p ?? 0), hash: state?.h ?? GENESIS_HASH };
         checkExpected(streamId, expected, current);
         const recorded = chainEvents(streamId, valid, current, head);
@@ -195,6 +218,7 @@ export class SqlEventStore implements EventStore {
       `from ledger_events where stream_id = $1 and stream_version >= $2
          and ($3::integer is null or stream_version <= $3) order by stream_version`,
       [streamId, options.from ?? 0, options.to ?? null]);
+    this.reads.check(events);
     return this.upcast(events);
   }
 
@@ -207,8 +231,20 @@ export class SqlEventStore implements EventStore {
     return this.upcasters.size === 0 ? events : events.map((e) => this.upcasters.apply(e));
   }
 
-  /** As recorded, without upcasting: what export, verify and import work on. */
+  /** As recorded, without upcasting: what export works on. Each event is checked against its hash first. */
   async readAllRaw(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const events = await this.readAllUnchecked(options);
+    this.reads.check(events);
+    return events;
+  }
+
+  /** Hash checks this process did on reads (benchmarks, tests). */
+  get eventsHashedOnRead(): number {
+    return this.reads.hashed;
+  }
+
+  /** As stored, unchecked: only for verify, which reports a failure instead of refusing it. */
+  private async readAllUnchecked(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return selectEvents(this.client, this.client.kind,
       `from ledger_events where global_position > $1
          and ($2::bigint is null or global_position <= $2)
@@ -267,21 +303,37 @@ export class SqlEventStore implements EventStore {
       throw new LedgerError('BAD_INPUT', 'a snapshot needs projection, projectionVersion and an integer position >= 0',
         'Pass the position of the last event folded into the state.');
     }
-    const state = JSON.stringify(snapshot.state);
-    if (state === undefined) throw new LedgerError('BAD_INPUT', 'snapshot state must be a JSON value', 'Snapshot plain data only.');
-    await this.client.query(
-      `insert into ledger_snapshots (projection, projection_version, position, state) values ($1, $2, $3, $4::jsonb)
-       on conflict (projection, projection_version, position) do update set state = excluded.state, saved_at = now()`,
-      [snapshot.projection, snapshot.projectionVersion, snapshot.position, state]);
+    const chainHash = await this.verifiedHashAt(snapshot.position);
+    if (chainHash === null) {
+      throw new LedgerError('BAD_INPUT', `a snapshot at position ${snapshot.position} folds past the log's head`,
+        'Snapshot a fold over events that are recorded: its position must be at most the head.', { position: snapshot.position });
+    }
+    await saveSnapshotRow(this.client, snapshot, chainHash);
+  }
+
+  /** The hash of the event at `position`, read (and so checked) like any event; GENESIS_HASH at 0; null past the head. */
+  private async verifiedHashAt(position: number): Promise<string | null> {
+    if (position === 0) return GENESIS_HASH;
+    const [event] = await this.readAllRaw({ after: position - 1, limit: 1 });
+    return event?.globalPosition === position ? event.hash : null;
   }
 
   async loadSnapshot(projection: string, projectionVersion: string, atOrBefore: number): Promise<SnapshotRecord | null> {
     this.assertOpen();
-    const rows = await this.client.query<{ position: string | number; state: unknown }>(
-      `select position, state from ledger_snapshots where projection = $1 and projection_version = $2 and position <= $3
-       order by position desc limit 1`, [projection, projectionVersion, atOrBefore]);
-    const row = rows[0];
-    return row ? { projection, projectionVersion, position: Number(row.position), state: row.state } : null;
+    // A snapshot that fails its check is discarded and reported; the next older one is tried, down to a replay.
+    for (let bound = atOrBefore; ;) {
+      const row = await latestSnapshotRow(this.client, projection, projectionVersion, bound);
+      if (!row) return null;
+      const position = Number(row.position);
+      const problem = snapshotProblem(projection, projectionVersion, row, await this.verifiedHashAt(position));
+      if (!problem) return { projection, projectionVersion, position, state: row.state };
+      await deleteSnapshotRow(this.client, projection, projectionVersion, position).catch(() => undefined);
+      this.integrity.snapshotsDiscarded++;
+      const warn = this.options.onIntegrityWarning ?? ((m: string) => process.stderr.write(`nas-ledger: warning: ${m}\n`));
+      warn(`discarded the snapshot of ${projection} (${projectionVersion}) at position ${position}: ${problem}; ` +
+        'the view is rebuilt by replaying the log');
+      bound = position - 1;
+    }
   }
 
   async pruneSnapshots(projection: string, keepLatest: number): Promise<number> {
@@ -305,11 +357,71 @@ export class SqlEventStore implements EventStore {
   async verify(): Promise<VerifyResult> {
     this.assertOpen();
     const verifier = new ChainVerifier();
-    for await (const event of this.iterateRaw()) {
+    for await (const event of this.iterateUnchecked(0)) {
       if (!verifier.check(event)) break;
+      this.reads.markVerified(event.globalPosition);
     }
     const head = await this.head();
     return { ok: verifier.firstBreak === null, checked: verifier.checked, head, headHash: verifier.lastHash, firstBreak: verifier.firstBreak };
+  }
+
+  private iterateUnchecked(after: number): AsyncGenerator<RecordedEvent> {
+    return prefetchingPages((from, limit) => this.readAllUnchecked({ after: from, limit }), after, PAGE);
+  }
+
+  /** Checks every snapshot (content and chain hash) and every checkpoint (at most the head); for `events verify`. */
+  async verifyDerived(head: number): Promise<IntegrityReport> {
+    this.assertOpen();
+    return { snapshots: await checkAllSnapshots(this.client), checkpoints: await checkpointsBeyond(this.client, head) };
+  }
+
+  /** Deletes the given snapshots (those verifyDerived found failing); returns how many. */
+  async dropSnapshots(failures: readonly SnapshotFailure[]): Promise<number> {
+    this.assertOpen();
+    for (const f of failures) await deleteSnapshotRow(this.client, f.projection, f.projectionVersion, f.position);
+    return failures.length;
+  }
+
+  /** The stored hash of the event at `position` (GENESIS_HASH at 0, null past the head), unchecked: for anchors after verify. */
+  async storedHashAt(position: number): Promise<string | null> {
+    this.assertOpen();
+    if (position === 0) return GENESIS_HASH;
+    const rows = await this.client.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [position]);
+    return rows[0]?.h ?? null;
+  }
+
+  /** The head's position and hash, the head event checked against its hash: what `events head` publishes as an anchor. */
+  async headAnchor(): Promise<{ position: number; hash: string }> {
+    this.assertOpen();
+    const position = await this.head();
+    return { position, hash: (await this.verifiedHashAt(position)) ?? GENESIS_HASH };
+  }
+
+  /**
+   * Verifies the chain from the position an earlier call recorded (which must still hold the hash it had) to the
+   * head, then records the head. Throws INTEGRITY naming the first position that fails. For run and resume, which
+   * must not append on a log that fails its hash.
+   */
+  async verifySinceLastVerified(): Promise<VerifiedSince> {
+    this.assertOpen();
+    const record = await verifiedHeadRecord(this.client);
+    const from = record?.position ?? 0;
+    const fromHash = record?.hash ?? GENESIS_HASH;
+    if (record && from > 0) {
+      const [event] = await this.readAllUnchecked({ after: from - 1, limit: 1 });
+      if (event?.globalPosition !== from || event.hash !== fromHash || eventHash(event.prevHash, event) !== event.hash) {
+        throw integrityError(from, `the event verified here on ${record.verifiedAt} is missing or no longer has its hash ${fromHash}`);
+      }
+    }
+    const verifier = new ChainVerifier(from, fromHash, from === 0 ? undefined : 'unknown');
+    for await (const event of this.iterateUnchecked(from)) {
+      if (!verifier.check(event)) break;
+      this.reads.markVerified(event.globalPosition);
+    }
+    if (verifier.firstBreak) throw integrityError(verifier.firstBreak.position, verifier.firstBreak.reason);
+    const head = verifier.lastPosition;
+    if (head > from) await recordVerifiedHead(this.client, head, verifier.lastHash);
+    return { from, head, headHash: verifier.lastHash, checked: verifier.checked };
   }
 
   /**
@@ -409,6 +521,14 @@ interface AppendState {
   readonly v: number | null;
   readonly p: string | number | null;
   readonly h: string | null;
+  readonly ph: string | null;
+  readonly id: string | null;
+  readonly t: string | null;
+  readonly sv: number | null;
+  readonly d: unknown;
+  readonly m: unknown;
+  readonly s: string | null;
+  readonly sver: number | null;
   readonly known: string | number;
 }
 
@@ -419,10 +539,24 @@ interface AppendState {
  */
 function appendStateSql(streamId: string, events: readonly ValidEvent[]): string {
   return `select (select max(stream_version) from ledger_events where stream_id = ${sqlLiteral(streamId)}) as v,
-      head.global_position as p, head.hash as h,
+      head.global_position as p, head.hash as h, head.prev_hash as ph, head.event_id as id, head.type as t,
+      head.schema_version as sv, head.data as d, head.metadata as m, head.stream_id as s, head.stream_version as sver,
       (select count(*) from ledger_events where event_id = any('{${events.map((e) => e.eventId).join(',')}}'::uuid[])) as known
     from (select 1) one
-    left join lateral (select global_position, hash from ledger_events order by global_position desc limit 1) head on true`;
+    left join lateral (select * from ledger_events order by global_position desc limit 1) head on true`;
+}
+
+/** An append never extends a chain whose head fails its hash: the full head row, read under the lock, is rehashed. */
+function checkHeadRow(state: AppendState | undefined): void {
+  if (!state || state.p === null || state.h === null) return;
+  const position = Number(state.p);
+  const recomputed = eventHash(state.ph ?? '', {
+    eventId: state.id ?? '', type: state.t ?? '', schemaVersion: state.sv ?? 0, data: state.d, metadata: state.m as never,
+    streamId: state.s ?? '', streamVersion: state.sver ?? 0, globalPosition: position,
+  });
+  if (recomputed !== state.h) {
+    throw integrityError(position, 'the head of the log does not match its hash, so nothing is appended on it');
+  }
 }
 
 async function schemaIsCurrent(sql: SqlExecutor): Promise<boolean> {
