@@ -11,6 +11,9 @@ export const SCHEMA_VERSION = 2;
 export const APPEND_LOCK_KEY = 7_316_420_001;
 export const MIGRATE_LOCK_KEY = 7_316_420_002;
 
+/** Appends NOTIFY this channel with their commit, so live subscriptions wake at once instead of at the next poll. */
+export const APPENDED_CHANNEL = 'nas_ledger_appended';
+
 export const SCHEMA_TABLE_SQL = `create table if not exists ledger_schema (
   version integer primary key,
   applied_at timestamptz not null default now()

@@ -51,7 +51,7 @@ export function sqlLiteral(value: string): string {
 /** A PostgreSQL error as both drivers report it: the SQLSTATE code is what we branch on. */
 export function sqlState(error: unknown): string | undefined {
   if (error !== null && typeof error === 'object' && 'code' in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
   return undefined;
