@@ -4,6 +4,8 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
 import { streamIds, type ExperimentRegistered } from '../../domain/experiment/events';
 import { openEventStore } from '../ledger/open-event-store';
+import { shownStore } from '../ledger/shown-store';
+import { verifyLogBeforeAppending } from '../ledger/verify-before-appending';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus, JobHandler } from '../bus/agent-bus.port';
 import { AGENT_BUS } from '../bus/agent-bus.port';
@@ -90,6 +92,8 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
   let app: INestApplicationContext | null = null;
   const stops: (() => Promise<void>)[] = [];
   try {
+    // Nothing is appended on a log that fails its hash: the chain since the last verified position is checked first.
+    await verifyLogBeforeAppending(store);
     let experimentId: string;
     let config: ExperimentConfig;
     if (options.resume) {
@@ -113,16 +117,21 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     // The Nest application: ledger (the store opened above), agent bus, orchestrator service.
     app = await createLoopApplication({ store, busUrl });
     const bus = app.get<AgentBus>(AGENT_BUS);
-    if (!options.resume) await registerExperiment(app.get(CommandBus), experimentId, config);
     const storeUrl = options.storeUrl ?? config.store;
     let realHandler = options.realHandler;
     let concurrency = options.agentConcurrency;
+    // Everything that can fail at start-up (the device, the generator's model or endpoint) fails before the
+    // experiment is registered: a run that cannot start leaves no orphan experiment behind.
     if (!realHandler && config.generator !== 'sim' && (options.localAgents ?? 1) > 0) {
-      const real = await startRealAgent(store, storeUrl, config, { workers: options.agentConcurrency, log: options.log, valSubset: options.valSubset === undefined ? DEFAULT_VAL_SUBSET : options.valSubset });
+      const valSubset = options.valSubset === undefined ? DEFAULT_VAL_SUBSET : options.valSubset;
+      const real = await startRealAgent(store, storeUrl, config, { workers: options.agentConcurrency, log: options.log, valSubset });
       stops.push(() => real.close());
       realHandler = real.handler;
       concurrency ??= real.concurrency;
     }
+    const initialGenerator = config.generator === 'sim' ? simInitialGenerator() : await initialGeneratorRef(config, storeUrl);
+    // The store location is deployment, not science (configHash leaves it out): recorded without a password.
+    if (!options.resume) await registerExperiment(app.get(CommandBus), experimentId, { ...config, store: shownStore(config.store) });
     for (let i = 0; i < (options.localAgents ?? 1); i++) {
       const agent = await startLocalAgent(store, bus, {
         concurrency, leaseMs: options.leaseMs, realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,
@@ -131,7 +140,7 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     }
     const orchestrator = await app.get(OrchestratorService).drive({
       experimentId, seedCorpus: options.seedCorpus ?? defaultSeedCorpus,
-      initialGenerator: (c) => (c.generator === 'sim' ? simInitialGenerator() : initialGeneratorRef(c, storeUrl)),
+      initialGenerator: () => initialGenerator,
       leaseCheckMs: Math.min(1000, Math.max(100, Math.floor((options.leaseMs ?? 30_000) / 4))),
       onEvent: options.onEvent, log,
     });

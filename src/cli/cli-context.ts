@@ -1,5 +1,8 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { STORE_ENV } from '../ledger/open-event-store';
 
 /** Each CLI command module exports `register(program)`; src/cli/commands/index.ts lists them. */
 export type RegisterCommand = (program: Command) => void;
@@ -15,6 +18,29 @@ export function printLine(line = ''): void {
 
 export function log(line: string): void {
   process.stderr.write(line + '\n');
+}
+
+/** --store, else $NAS_LEDGER_STORE, else undefined (the caller's default): the order every command follows. */
+export function storeFromFlagOrEnv(flag: string | undefined): string | undefined {
+  return flag ?? (process.env[STORE_ENV] || undefined);
+}
+
+export { shownStore } from '../ledger/shown-store';
+
+/**
+ * Refuses an output file that cannot be written (missing or unwritable directory, a directory in its place),
+ * before any work starts: a run must not be recorded only to fail on its --plot at the end.
+ */
+export function checkWritableFile(flag: string, path: string): void {
+  const problem = (why: string) => new LedgerError('BAD_INPUT', `cannot write ${flag} ${path}: ${why}`, `Pass ${flag} a writable file path, e.g. ${flag} out.svg.`, { path });
+  const directory = dirname(resolve(path));
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) throw problem(`the directory ${directory} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw problem('it is a directory');
+  try {
+    accessSync(existsSync(path) ? path : directory, constants.W_OK);
+  } catch {
+    throw problem('permission denied');
+  }
 }
 
 /** Parses an integer option, refusing anything else with a message naming the flag. */

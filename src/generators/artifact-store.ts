@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { makeDirectory } from '../shared/make-directory';
 
 /**
  * Content-addressed files beside the store: a JSON artifact is `<dir>/<sha256>.json`, a directory artifact
@@ -26,7 +27,7 @@ export class ArtifactStore {
     const hash = sha256Hex(text);
     const path = join(this.dir, `${hash}.json`);
     if (!existsSync(path)) {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirectory(this.dir);
       const tmp = `${path}.${process.pid}.tmp`;
       writeFileSync(tmp, text);
       renameSync(tmp, path);
@@ -53,7 +54,7 @@ export class ArtifactStore {
     const hash = directoryHash(source);
     const target = join(this.dir, hash);
     if (!existsSync(target)) {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirectory(this.dir);
       const tmp = `${target}.${process.pid}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       cpSync(source, tmp, { recursive: true });
@@ -92,4 +93,4 @@ export function directoryHash(root: string): string {
   return sha256Hex(canonicalJson(files.map((f) => [relative(root, f).split('\\').join('/'), sha256Hex(readFileSync(f))])));
 }
 
-export const ensureParent = (path: string): void => { mkdirSync(dirname(path), { recursive: true }); };
+export const ensureParent = (path: string): void => { makeDirectory(dirname(path)); };

@@ -7,10 +7,23 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { EventStore } from '../ledger/event-store.port';
 import { SnapshotMaintainer } from '../queries/snapshot-maintainer';
 import { HttpAppModule } from './http-app.module';
+import { hostGuard, LOOPBACK_NAMES, methodGuard } from './request-guards';
+
+/**
+ * Connections that send nothing, or send slowly, must not hold a socket forever: a request's headers must arrive
+ * within HEADERS_TIMEOUT_MS and the whole request within REQUEST_TIMEOUT_MS (checked every CHECK_INTERVAL_MS);
+ * an idle keep-alive connection closes after KEEP_ALIVE_TIMEOUT_MS, and any socket with no traffic either way
+ * after SOCKET_IDLE_TIMEOUT_MS (above the slowest cold as-of query).
+ */
+export const HTTP_TIMEOUTS = {
+  HEADERS_TIMEOUT_MS: 10_000, REQUEST_TIMEOUT_MS: 30_000, CHECK_INTERVAL_MS: 1_000, KEEP_ALIVE_TIMEOUT_MS: 5_000, SOCKET_IDLE_TIMEOUT_MS: 120_000,
+} as const;
 
 export interface HttpServerOptions {
   readonly port: number;
   readonly host: string;
+  /** Host-header names answered besides localhost, 127.0.0.1, [::1] and `host` (DNS-rebinding guard). */
+  readonly allowHosts?: readonly string[];
   /** Keep projection snapshots at every cycle end so as-of-cycle answers stay fast (default true). */
   readonly maintainSnapshots?: boolean;
   readonly log?: (line: string) => void;
@@ -31,13 +44,23 @@ export async function startHttpServer(store: EventStore, options: HttpServerOpti
   const app = await NestFactory.create<NestExpressApplication>(HttpAppModule.withStore(store),
     { logger: false, abortOnError: false, bodyParser: false });
   app.disable('x-powered-by');
+  const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
+  server.headersTimeout = HTTP_TIMEOUTS.HEADERS_TIMEOUT_MS;
+  server.requestTimeout = HTTP_TIMEOUTS.REQUEST_TIMEOUT_MS;
+  server.connectionsCheckingInterval = HTTP_TIMEOUTS.CHECK_INTERVAL_MS; // read when listening starts
+  server.keepAliveTimeout = HTTP_TIMEOUTS.KEEP_ALIVE_TIMEOUT_MS;
+  server.setTimeout(HTTP_TIMEOUTS.SOCKET_IDLE_TIMEOUT_MS); // no 'timeout' listener: the socket is destroyed
+  let boundPort = options.port;
+  app.use(hostGuard([...LOOPBACK_NAMES, options.host, ...(options.allowHosts ?? [])], () => boundPort));
+  app.use(methodGuard);
   try {
     await app.listen(options.port, options.host);
   } catch (error) {
     await app.close().catch(() => undefined);
     throw listenError(error, options);
   }
-  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const address = server.address() as AddressInfo;
+  boundPort = address.port;
   const maintainer = options.maintainSnapshots === false ? null
     : new SnapshotMaintainer(store, undefined, (error) => log(`nas-ledger serve: snapshot refresh failed: ${(error as Error).message}`));
   // Catches up from its stored checkpoint, refreshing snapshots at each cycle end it meets, then follows new cycles.

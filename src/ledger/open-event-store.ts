@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { makeDirectory } from '../shared/make-directory';
 import { acquireDirectoryLock } from './adapters/embedded-lock';
-import { PgClient } from './adapters/pg-client';
+import { PgClient, redact } from './adapters/pg-client';
 import { PgliteClient } from './adapters/pglite-client';
 import { seedFromTemplate } from './adapters/pglite-template';
 import type { EventStore } from './event-store.port';
@@ -37,7 +37,7 @@ export function resolveStoreLocation(url?: string): StoreLocation {
     return { kind: 'pglite', directory: resolve(directory) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) || (/^[a-z][a-z0-9+.-]+:/i.test(chosen) && !isAbsolute(chosen))) {
-    throw new LedgerError('BAD_INPUT', `unsupported store URL scheme in ${chosen.replace(/:[^:@/]*@/, ':***@')}`, SCHEMES_HINT,
+    throw new LedgerError('BAD_INPUT', `unsupported store URL scheme in ${redact(chosen)}`, SCHEMES_HINT,
       { supported: ['postgres://', 'postgresql://', 'file:', '<directory path>'] });
   }
   return { kind: 'pglite', directory: resolve(chosen) };
@@ -68,7 +68,7 @@ export async function openEventStore(url?: string, options: OpenStoreOptions = {
 
 async function openEmbedded(directory: string, options: OpenStoreOptions): Promise<SqlEventStore> {
   try {
-    mkdirSync(directory, { recursive: true });
+    makeDirectory(directory); // not mkdirSync(recursive): it spins forever under /proc
   } catch (error) {
     throw new LedgerError('UNAVAILABLE', `cannot create the ledger directory ${directory}: ${(error as Error).message}`,
       'Choose a writable directory with --store or NAS_LEDGER_STORE.');

@@ -28,27 +28,35 @@ export function register(program: Command): void {
     .action(async (flags: AgentFlags) => {
       if (flags.bus === 'inproc') log('nas-ledger agent: --bus inproc: only jobs published in this process reach this agent; use kafka://… to serve an orchestrator elsewhere');
       const location = resolveStoreLocation(flags.store);
-      const store = await openEventStore(flags.store);
+      // The bus first: an unreachable broker fails within its bounded connect, before the store and the runners
+      // exist (a runner pool left open would keep this process alive after the error).
+      const bus = await openAgentBus(flags.bus);
       try {
-        const registry = new JobHandlerRegistry();
-        const agent = await createGpuAgent({
-          store, registry, device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
-          timeoutS: flags.timeout, threads: flags.threads, hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
-        });
-        // Generator versions and adapters are files: agents on several machines must share this directory.
-        registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(flags.store), device: agent.device.device, log });
-        const bus = await openAgentBus(flags.bus);
-        const consumer = await startLocalAgent(store, bus, { realHandler: registry.dispatch, concurrency: agent.pool.size, agentId: agent.agentId, log });
-        await new Promise<void>((done) => {
-          process.once('SIGINT', done);
-          process.once('SIGTERM', done);
-        });
-        log('nas-ledger agent: stopping after the jobs in flight...');
-        await consumer.stop();
-        await bus.close();
-        await agent.close();
+        const store = await openEventStore(flags.store);
+        try {
+          const registry = new JobHandlerRegistry();
+          const agent = await createGpuAgent({
+            store, registry, device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
+            timeoutS: flags.timeout, threads: flags.threads, hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
+          });
+          try {
+            // Generator versions and adapters are files: agents on several machines must share this directory.
+            registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(flags.store), device: agent.device.device, log });
+            const consumer = await startLocalAgent(store, bus, { realHandler: registry.dispatch, concurrency: agent.pool.size, agentId: agent.agentId, log });
+            await new Promise<void>((done) => {
+              process.once('SIGINT', done);
+              process.once('SIGTERM', done);
+            });
+            log('nas-ledger agent: stopping after the jobs in flight...');
+            await consumer.stop();
+          } finally {
+            await agent.close();
+          }
+        } finally {
+          await store.close();
+        }
       } finally {
-        await store.close();
+        await bus.close();
       }
     });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CorpusEntry } from '../../../domain/experiment/events';
@@ -9,6 +9,7 @@ import { createGenerator } from '../../generators/create-generator';
 import { loadSeedCorpus } from '../../generators/seed-corpus';
 import { importLemurCorpus } from '../../generators/lemur-import';
 import { intOption, log, printJson, printLine } from '../cli-context';
+import { makeDirectory } from '../../shared/make-directory';
 
 interface GenerateOptions {
   generator: string;
@@ -49,7 +50,13 @@ export function register(program: Command): void {
     .option('--device <device>', 'cpu | cuda | auto, for llm:', 'auto')
     .option('--json', 'print JSON')
     .action(async (options: GenerateOptions) => {
-      const artifactDir = options.artifacts ?? artifactDirFor(process.env.NAS_LEDGER_STORE ?? '.nas-ledger');
+      try {
+        makeDirectory(options.out); // first, before any generation; not mkdirSync(recursive), which spins under /proc
+      } catch (error) {
+        throw new LedgerError('BAD_INPUT', `cannot create --out ${options.out}: ${(error as Error).message}`, 'Pass --out a directory you can write to.',
+          { out: options.out });
+      }
+      const artifactDir = options.artifacts ?? artifactDirFor(process.env.NAS_LEDGER_STORE || '.nas-ledger');
       const generator = await createGenerator(options.generator, {
         artifactDir, version: options.version ?? options.generatorVersion, device: options.device, dataset: options.dataset, parameterBudget: options.budget,
       });
@@ -57,7 +64,6 @@ export function register(program: Command): void {
       log(`generating ${options.n} program(s) with ${generator.ref.id} ${generator.ref.version}${options.delta ? ` (delta, ${corpus.length} parents)` : ''}`);
       const programs = await generator.generate(options.n, options.seed, { dataset: options.dataset, parameterBudget: options.budget, delta: options.delta === true, corpus });
       await generator.close?.();
-      mkdirSync(options.out, { recursive: true });
       const rows = programs.map((p) => {
         const stem = String(p.index).padStart(3, '0');
         const file = join(options.out, p.failure === null ? `${stem}-${p.codeHash.slice(0, 12)}.py` : `${stem}-rejected.txt`);

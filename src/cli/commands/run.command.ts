@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { floatOption, intOption, log, printJson, printLine } from '../cli-context';
+import { checkWritableFile, floatOption, intOption, log, printJson, printLine, shownStore, storeFromFlagOrEnv } from '../cli-context';
+import { DEFAULT_STORE_DIR } from '../../ledger/open-event-store';
 import { loadExperimentConfig, type ConfigOverrides } from '../../config/load-config';
 import { runLoop, type LoopResult } from '../../app/run-loop';
 import { LoopReporter } from '../../app/loop-report';
@@ -13,6 +14,7 @@ interface RunFlags {
   id?: string; leaseMs?: number; valSubset?: number; plot?: string; flopsBudget?: number | null;
 }
 
+/** Precedence of the store: --store, then $NAS_LEDGER_STORE, then the config file's `store`, then ./.nas-ledger. */
 export function overridesFrom(flags: RunFlags): ConfigOverrides {
   const ablations: Record<string, boolean> = {};
   if (flags.novelty === false) ablations.noNovelty = true;
@@ -20,7 +22,7 @@ export function overridesFrom(flags: RunFlags): ConfigOverrides {
   if (flags.iteration === false) ablations.noIteration = true;
   return {
     name: flags.name, cycles: flags.cycles, candidatesPerCycle: flags.candidates, dataset: flags.dataset, subset: flags.subset,
-    protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: flags.store, bus: flags.bus,
+    protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: storeFromFlagOrEnv(flags.store), bus: flags.bus,
     threshold: flags.threshold, delta: flags.delta, flopsBudget: flags.flopsBudget, ...(Object.keys(ablations).length ? { ablations } : {}),
   } as ConfigOverrides;
 }
@@ -56,6 +58,7 @@ export function printSummary(result: LoopResult, reporter: LoopReporter, json: b
 }
 
 async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string; plot?: string }): Promise<void> {
+  if (flags.plot !== undefined) checkWritableFile('--plot', flags.plot);
   let experimentId = options.experimentId ?? '';
   const reporter = new LoopReporter(() => experimentId, log);
   const { signal, dispose } = interruptSignal();
@@ -66,7 +69,7 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
       onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
     });
     reporter.finish();
-    printSummary(result, reporter, flags.json, flags.store ? ` --store ${flags.store}` : '');
+    printSummary(result, reporter, flags.json, flags.store ? ` --store ${shownStore(flags.store)}` : '');
     if (flags.plot !== undefined) {
       const rows = reporter.allRows();
       writePlotFile(flags.plot, renderCycleStatsSvg(result.experimentId, `${rows.length} cycles recorded${result.view.completed ? ', completed' : ', interrupted'}`, rows));
@@ -103,7 +106,7 @@ export function register(program: Command): void {
     .option('--delta', 'delta generation (diffs against a corpus entry)')
     .option('--seed <n>', 'seed', intOption('--seed', 0))
     .option('--device <d>', 'auto | cpu | cuda | cuda:<n>')
-    .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
+    .option('--store <url>', 'ledger: a directory (embedded) or postgres://... (default $NAS_LEDGER_STORE, then the config\'s store, then ./.nas-ledger)')
     .option('--bus <url>', 'inproc | kafka://host:port')
     .option('--no-novelty', 'ablation: no novelty filter')
     .option('--no-threshold-filter', 'ablation: no accuracy threshold')
@@ -114,15 +117,18 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       const config = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
       log(`experiment ${config.name}: ${config.cycles} cycles x ${config.candidatesPerCycle} candidates, generator ${config.generator}, dataset ${config.dataset}` +
-        `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${config.store}, bus ${config.bus}`);
+        `${config.subset ? ` (subset ${config.subset})` : ''}, tau ${config.threshold}, store ${shownStore(config.store)}, bus ${config.bus}`);
       await runWith({ config, experimentId: flags.id, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency ?? (config.generator === 'sim' ? 4 : undefined), leaseMs: flags.leaseMs, valSubset: flags.valSubset }, flags);
     });
 
   addLoopProcessOptions(program.command('resume <experiment>')
     .description('Continue an interrupted experiment from what the ledger holds (no work is repeated).')
-    .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
+    .option('--store <url>', 'ledger: a directory (embedded) or postgres://... (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
     .option('--bus <url>', 'inproc | kafka://host:port (default: the experiment\'s)'))
     .action(async (experimentId: string, flags: RunFlags) => {
-      await runWith({ experimentId, resume: true, storeUrl: flags.store, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency, leaseMs: flags.leaseMs }, flags);
+      const storeUrl = storeFromFlagOrEnv(flags.store) ?? DEFAULT_STORE_DIR;
+      await runWith({
+        experimentId, resume: true, storeUrl, busUrl: flags.bus, localAgents: flags.agents ?? 1, agentConcurrency: flags.concurrency, leaseMs: flags.leaseMs,
+      }, flags);
     });
 }

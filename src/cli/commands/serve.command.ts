@@ -8,6 +8,7 @@ interface ServeFlags {
   readonly store?: string;
   readonly port: number;
   readonly host: string;
+  readonly allowHost: string[];
   readonly json?: boolean;
   readonly snapshots: boolean;
 }
@@ -19,12 +20,16 @@ export function register(program: Command): void {
     .option('--store <url>', 'ledger store: postgres://… or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
     .option('--port <port>', 'TCP port; 0 picks a free one', portOption, 8080)
     .option('--host <host>', 'address to listen on; 0.0.0.0 exposes the (unauthenticated) API to the network', '127.0.0.1')
+    .option('--allow-host <name>', 'also answer requests whose Host header names NAME (repeatable); only localhost, 127.0.0.1,\n' +
+      '[::1] and --host are answered otherwise (421), against DNS rebinding', (name: string, all: string[]) => [...all, name], [] as string[])
     .option('--no-snapshots', 'do not store projection snapshots at cycle ends (for a store this process may not write to)')
     .option('--json', 'print {"url": …} on stdout once listening')
     .action(async (flags: ServeFlags) => {
       const store = await openEventStore(flags.store);
       try {
-        const server = await startHttpServer(store, { port: flags.port, host: flags.host, maintainSnapshots: flags.snapshots, log });
+        const server = await startHttpServer(store, {
+          port: flags.port, host: flags.host, allowHosts: flags.allowHost, maintainSnapshots: flags.snapshots, log,
+        });
         if (flags.json) printJson({ url: server.url });
         log(`nas-ledger serve: listening on ${server.url} (Ctrl-C stops)`);
         await new Promise<void>((done) => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { compareSchedules, detectPhases, runTrials, sweepTopK } from '../../../domain/simulation/study';
 import { SCHEDULES, type ScheduleName } from '../../../domain/simulation/schedules';
-import { intOption, log, printJson, printLine } from '../cli-context';
+import { checkWritableFile, intOption, log, printJson, printLine, shownStore } from '../cli-context';
 import { loadExperimentConfig } from '../../config/load-config';
 import { runLoop } from '../../app/run-loop';
 import { renderSimulationSvg } from '../../plots/simulation-chart';
@@ -35,6 +35,7 @@ export function register(program: Command): void {
       if (!(SCHEDULES as readonly string[]).includes(flags.schedule)) {
         throw new LedgerError('BAD_INPUT', `unknown schedule ${flags.schedule}`, `Use one of ${SCHEDULES.join(', ')}.`);
       }
+      if (flags.plot !== undefined) checkWritableFile('--plot', flags.plot);
       const schedule = flags.schedule as ScheduleName;
       const base = { cycles: flags.cycles, population: flags.population, seed: flags.seed };
       const trajectory = runTrials({ ...base, topK: flags.topK, schedule }, flags.trials);
@@ -62,7 +63,7 @@ export function register(program: Command): void {
       let recorded: { experimentId: string } | null = null;
       if (flags.store) {
         const config = loadExperimentConfig({ overrides: { name: `simulate-${schedule}`, generator: 'sim', cycles: Math.min(flags.cycles, 22), candidatesPerCycle: flags.population, seed: flags.seed, store: flags.store, bus: 'inproc' } });
-        log(`recording a sim-backed loop run in ${flags.store} ...`);
+        log(`recording a sim-backed loop run in ${shownStore(flags.store)} ...`);
         const result = await runLoop({ config, agentConcurrency: 4 });
         recorded = { experimentId: result.experimentId };
       }
@@ -81,6 +82,6 @@ export function register(program: Command): void {
       for (const k of topK) printLine(`${String(k.topK).padStart(5)}  ${k.finalValidity.toFixed(3).padStart(14)}  ${k.finalDiversity.toFixed(3).padStart(15)}  ${k.finalFitness.toFixed(3).padStart(13)}`);
       printLine('\ncompared with seed 003:');
       for (const line of comparison) printLine(`  - ${line}`);
-      if (recorded) printLine(`\nrecorded as experiment ${recorded.experimentId} (nas-ledger stats ${recorded.experimentId} --store ${flags.store})`);
+      if (recorded) printLine(`\nrecorded as experiment ${recorded.experimentId} (nas-ledger stats ${recorded.experimentId} --store ${shownStore(flags.store!)})`);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { printJson, printLine } from '../cli-context';
+import { checkWritableFile, printJson, printLine } from '../cli-context';
 import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
 import { writePlotFile } from '../../plots/write-plot';
 import { withQueryBus } from '../../queries/query-session';
@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option('--plot <file.svg>', 'also draw the per-cycle trajectories (validity, accuracy, admissions, elites/diversity) as an SVG file')
     .action(async (experiment: string, options: AsOfCliOptions & { plot?: string }) => {
       const asOf = asOfFromCli(options);
+      if (options.plot !== undefined) checkWritableFile('--plot', options.plot);
       const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment, asOf)));
       if (options.json) printJson(result.cycles);
       else printStats(result);
