@@ -15,6 +15,8 @@ export const STORE_ENV = 'NAS_LEDGER_STORE';
 
 export interface OpenStoreOptions {
   readonly upcasters?: UpcasterRegistry;
+  /** Where a snapshot that failed its check (discarded, rebuilt by replay) is reported; default: stderr. */
+  readonly onIntegrityWarning?: (message: string) => void;
 }
 
 export type StoreLocation =
@@ -49,7 +51,7 @@ export async function openSqlEventStore(url?: string, options: OpenStoreOptions 
   if (location.kind === 'postgres') {
     const client = await PgClient.open(location.url);
     try {
-      return await SqlEventStore.open(client, { upcasters: options.upcasters });
+      return await SqlEventStore.open(client, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning });
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
@@ -79,7 +81,7 @@ async function openEmbedded(directory: string, options: OpenStoreOptions): Promi
     await seedFromTemplate(pgdata);
     const client = await PgliteClient.open(pgdata);
     try {
-      return await SqlEventStore.open(client, { upcasters: options.upcasters, onClose: () => lock.release() });
+      return await SqlEventStore.open(client, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning, onClose: () => lock.release() });
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
