@@ -204,10 +204,11 @@ class Sandbox:
         return apply, notes
 
     def _pinned_cpus(self, threads):
-        """`threads` CPUs of the runner's allowed set, starting at an offset by pid so a pool's runners spread."""
+        """`threads` CPUs of the runner's allowed set. The offset moves on with every child (and starts by pid, so a
+        pool's runners spread): a pre-started child importing torch then does not share the running job's CPUs."""
         n = min(threads, len(self.cpus))
-        start = os.getpid() % len(self.cpus)
-        return [self.cpus[(start + i) % len(self.cpus)] for i in range(n)]
+        self.spawned = getattr(self, 'spawned', os.getpid()) + n
+        return [self.cpus[(self.spawned + i) % len(self.cpus)] for i in range(n)]
 
     def _env(self, config):
         env = {'PATH': '/usr/bin:/bin', 'HOME': '/tmp', 'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONHASHSEED': '0',
