@@ -6,7 +6,7 @@ import type { CandidateCommand } from '../../domain/candidate/candidate.commands
 import { structuralFingerprint, validateStructuralGraph } from '../../domain/novelty/structural-fingerprint';
 import type { EventStore } from '../../src/ledger/event-store.port';
 import type { EvaluateJob } from '../../src/bus/agent-job';
-import { executeOnStream } from '../../src/orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
 import type { RunnerPool } from '../runner-pool/runner-pool';
 import { cleanReason, type RunnerResult } from '../runner-pool/runner-protocol';
 import { checkDataset, checkProtocol } from './catalog';
@@ -86,7 +86,7 @@ export function createEvaluateHandler(options: EvaluateHandlerOptions): (job: Ev
       actor: `agent/${options.agentId}`, now,
     };
     for (let attempt = 1; ; attempt++) {
-      const outcome = await executeOnStream(options.store, stream, candidateDecider, command, ctx);
+      const { outcome } = await handleCommand(options.store, stream, candidateDecider, command, ctx, ONE_ATTEMPT);
       if (outcome !== 'conflict') return;
       // Another writer (e.g. the novelty engine) appended to the candidate stream meanwhile: re-read and decide again.
       if (attempt >= MAX_CONFLICT_RETRIES) {

@@ -11,7 +11,7 @@ import { eventIdFor } from '../../domain/shared/ids';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import type { FineTuneJob, GenerateJob } from '../../src/bus/agent-job';
 import type { EventStore } from '../../src/ledger/event-store.port';
-import { executeOnStream } from '../../src/orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
 import { createGenerator, type CreateGeneratorOptions } from '../../src/generators/create-generator';
 import type { GeneratedProgram, Generator } from '../../src/generators/generator.port';
 import type { JobHandlerRegistry } from '../agent/job-handlers';
@@ -137,10 +137,10 @@ export function createFineTuneHandler(options: GeneratorHandlerOptions): (job: F
     const generator = await openFor(options, job.generatorSpec, job.from.version, { dataset: config?.dataset, parameterBudget: config?.parameterBudget });
     try {
       const result = await generator.fineTune(job.corpusVersion, corpus);
-      const outcome = await executeOnStream(options.store, stream, experimentDecider, {
+      const { outcome } = await handleCommand(options.store, stream, experimentDecider, {
         type: 'RecordFineTuned',
         data: { experimentId: job.experimentId, cycle: job.cycle, to: result.to, adapterHash: result.adapterHash, loss: result.loss, durationMs: Math.round(result.durationMs) },
-      }, { commandId: `FineTune:${job.experimentId}:${job.cycle}`, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${options.agentId}`, now });
+      }, { commandId: `FineTune:${job.experimentId}:${job.cycle}`, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${options.agentId}`, now }, ONE_ATTEMPT);
       if (outcome === 'conflict') throw new LedgerError('CONFLICT', `experiment ${job.experimentId} changed while recording its fine-tune`, 'The bus redelivers the job; nothing to do.');
       options.log?.(`agent ${options.agentId}: fine-tuned ${job.generatorSpec} ${job.from.version} -> ${result.to.version} on ${result.used}/${corpus.length} entries`);
     } finally {

@@ -1,8 +1,8 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { streamIds, type JobClaimed, type LedgerEvent } from '../../domain/experiment/events';
-import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { asLedgerEvent } from '../../projections/shared/ledger-event';
 import type { EventStore } from '../ledger/event-store.port';
-import { toNewEvents } from '../orchestrator/ledger-commands';
+import { commandEvents } from '../ledger/handle-command';
 import type { AgentJob } from './agent-job';
 import type { JobHandler } from './agent-bus.port';
 
@@ -20,7 +20,10 @@ export async function jobResultRecorded(store: EventStore, job: AgentJob): Promi
     }
     case 'fine-tune': {
       const events = await store.readStream(streamIds.experiment(job.experimentId));
-      return events.some((e) => (e.type === 'GeneratorFineTuned') && (e.data as { cycle: number }).cycle === job.cycle);
+      return events.some((e) => {
+        const event = asLedgerEvent(e);
+        return event?.type === 'GeneratorFineTuned' && event.data.cycle === job.cycle;
+      });
     }
     default: {
       const never: never = job;
@@ -45,6 +48,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * one append wins, the other sees a live lease and waits it out); renew the lease while working; record
  * JobFailed when the handler throws (then rethrow, so the bus redelivers). A claim whose lease ran out
  * (its agent died) is taken over with the next attempt number.
+ *
+ * Claims append directly rather than through handleCommand: a claim's command id carries the attempt number read
+ * from the stream it is about to write (so it cannot be fixed before the read), a renewal appends blind at the
+ * version its own last append left (any other write means the lease was lost), and JobFailed is appended at
+ * 'any'. The envelopes are handleCommand's (commandEvents: ids from the command id, the one metadata type).
  */
 export function withJobClaims(store: EventStore, handler: JobHandler, options: ClaimOptions): JobHandler {
   const leaseMs = options.leaseMs ?? 30_000;
@@ -55,7 +63,7 @@ export function withJobClaims(store: EventStore, handler: JobHandler, options: C
     for (;;) {
       if (await jobResultRecorded(store, job)) return;
       const recorded = await store.readStream(stream);
-      const claims = recorded.filter((e) => e.type === 'JobClaimed') as (RecordedEvent & { data: JobClaimed['data'] })[];
+      const claims = recorded.map(asLedgerEvent).filter((e): e is JobClaimed => e?.type === 'JobClaimed');
       const last = recorded[recorded.length - 1];
       const lastClaim = claims[claims.length - 1];
       if (last?.type === 'JobClaimed' && lastClaim && lastClaim.data.leaseUntil > now() && lastClaim.data.agentId !== options.agentId) {
@@ -87,7 +95,7 @@ export function withJobClaims(store: EventStore, handler: JobHandler, options: C
       } catch (error) {
         clearInterval(renew);
         const reason = error instanceof Error ? error.message : String(error);
-        await store.append(stream, toNewEvents([{ type: 'JobFailed', data: { jobId: job.jobId, agentId: options.agentId, attempt, reason } } satisfies LedgerEvent],
+        await store.append(stream, commandEvents([{ type: 'JobFailed', data: { jobId: job.jobId, agentId: options.agentId, attempt, reason } } satisfies LedgerEvent],
           { commandId: `JobFailed:${job.jobId}:${attempt}`, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${options.agentId}`, now: () => new Date(now()) }),
         'any').catch(() => undefined);
         throw error;
@@ -99,6 +107,6 @@ export function withJobClaims(store: EventStore, handler: JobHandler, options: C
 }
 
 function claimEvents(job: AgentJob, agentId: string, attempt: number, leaseUntil: number, renewal: number) {
-  return toNewEvents([{ type: 'JobClaimed', data: { jobId: job.jobId, agentId, attempt, leaseUntil } } satisfies LedgerEvent],
+  return commandEvents([{ type: 'JobClaimed', data: { jobId: job.jobId, agentId, attempt, leaseUntil } } satisfies LedgerEvent],
     { commandId: `ClaimJob:${job.jobId}:${attempt}:${agentId}:${renewal}`, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${agentId}`, now: () => new Date() });
 }

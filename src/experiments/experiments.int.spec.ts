@@ -22,8 +22,7 @@ import { openEventStore } from '../ledger/open-event-store';
 import { ExperimentsModule } from './experiments.module';
 import { EventBusFeeder, LedgerEventRecorded } from './event-bus-feeder';
 import { fixedClock } from './shared/clock';
-import { handleCommand } from './shared/handle-command';
-import type { CommandMetaInput } from './shared/ledger-command';
+import { handleCommand, type CommandMetadata } from '../ledger/handle-command';
 import { RegisterExperimentCommand } from './register-experiment/register-experiment.command';
 import { SeedCorpusCommand } from './seed-corpus/seed-corpus.command';
 import { StartCycleCommand } from './start-cycle/start-cycle.command';
@@ -41,7 +40,7 @@ import type { RecordEvaluationDto } from './record-evaluation/record-evaluation.
 const NOW = '2026-03-01T12:00:00.000Z';
 const EXP = 'exp-int';
 const config: ExperimentConfig = { ...DEFAULT_CONFIG, name: EXP, cycles: 2, candidatesPerCycle: 2, threshold: 0.7 };
-const meta = (commandId: string): CommandMetaInput => ({ commandId, correlationId: `run:${EXP}`, actor: 'int-test' });
+const meta = (commandId: string): CommandMetadata => ({ commandId, correlationId: `run:${EXP}`, actor: 'int-test' });
 const c0 = candidateIdFor(EXP, 1, 0);
 const c1 = candidateIdFor(EXP, 1, 1);
 
@@ -163,7 +162,7 @@ describe('the experiment command side over the embedded store', () => {
     const c = candidateIdFor(EXP, 2, 0);
     await bus.execute(new RecordGeneratedCommand({ ...generated(c, 0), cycle: 2 }, meta(`gen:${c}`)));
     const attempt = (commandId: string, accuracy: number) => handleCommand(store, streamIds.candidate(c), candidateDecider,
-      { type: 'RecordEvaluation', data: { ...evaluation(c, accuracy), cycle: 2 } }, { commandId, actor: 'agent', clock: fixedClock(NOW) });
+      { type: 'RecordEvaluation', data: { ...evaluation(c, accuracy), cycle: 2 } }, { commandId, actor: 'agent', now: fixedClock(NOW).now });
     const results = await Promise.allSettled([attempt('agent-a', 0.71), attempt('agent-b', 0.72)]);
     const written = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

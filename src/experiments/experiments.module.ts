@@ -3,28 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { CLOCK, systemClock, type Clock } from './shared/clock';
 import { EVENT_BUS_FEEDER_OPTIONS, EventBusFeeder, type EventBusFeederOptions } from './event-bus-feeder';
-import { RegisterExperimentHandler } from './register-experiment/register-experiment.handler';
-import { SeedCorpusHandler } from './seed-corpus/seed-corpus.handler';
-import { StartCycleHandler } from './start-cycle/start-cycle.handler';
-import { RequestFineTuneHandler } from './request-fine-tune/request-fine-tune.handler';
-import { RecordFineTunedHandler } from './record-fine-tuned/record-fine-tuned.handler';
-import { SkipFineTuneHandler } from './skip-fine-tune/skip-fine-tune.handler';
-import { CompleteCycleHandler } from './complete-cycle/complete-cycle.handler';
-import { CompleteExperimentHandler } from './complete-experiment/complete-experiment.handler';
-import { FailExperimentHandler } from './fail-experiment/fail-experiment.handler';
-import { RecordGeneratedHandler } from './record-generated/record-generated.handler';
-import { RecordRejectionHandler } from './record-rejection/record-rejection.handler';
-import { RecordEvaluationHandler } from './record-evaluation/record-evaluation.handler';
-import { RecordNoveltyHandler } from './record-novelty/record-novelty.handler';
-import { DecideAdmissionHandler } from './decide-admission/decide-admission.handler';
-
-const experimentCommandHandlers = [
-  RegisterExperimentHandler, SeedCorpusHandler, StartCycleHandler, RequestFineTuneHandler, RecordFineTunedHandler,
-  SkipFineTuneHandler, CompleteCycleHandler, CompleteExperimentHandler, FailExperimentHandler,
-];
-const candidateCommandHandlers = [
-  RecordGeneratedHandler, RecordRejectionHandler, RecordEvaluationHandler, RecordNoveltyHandler, DecideAdmissionHandler,
-];
+import { commandHandlers } from './command-handlers';
 
 export interface ExperimentsModuleOptions {
   /** Default: the system clock. */
@@ -37,7 +16,7 @@ function providers(options: ExperimentsModuleOptions): Provider[] {
   const feeder: Provider[] = options.eventBus === false ? [] : [
     { provide: EVENT_BUS_FEEDER_OPTIONS, useValue: options.eventBus ?? {} }, EventBusFeeder,
   ];
-  return [{ provide: CLOCK, useValue: options.clock ?? systemClock }, ...feeder, ...experimentCommandHandlers, ...candidateCommandHandlers];
+  return [{ provide: CLOCK, useValue: options.clock ?? systemClock }, ...feeder, ...commandHandlers];
 }
 
 /**

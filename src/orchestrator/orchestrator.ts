@@ -5,13 +5,14 @@ import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
 import { streamIds } from '../../domain/experiment/events';
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { candidateDecider, admissionRulesOf } from '../../domain/candidate/candidate.decider';
+import type { CandidateCommand } from '../../domain/candidate/candidate.commands';
 import type { EventStore, Subscription } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agent-job';
-import { toNewEvents, type CommandContext, type CommandOutcome } from './ledger-commands';
+import { handleCommand, ONE_ATTEMPT, type CommandMetadata, type CommandOutcome } from '../ledger/handle-command';
 import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CandidateView, type CycleView, type LoopView } from './loop-view';
 import { NoveltyEngine } from './novelty-engine';
-import { loopMeta, nestCommandOf, type LoopCommands, type OrchestratorExperimentCommand } from './loop-commands';
+import { nestCommandOf, type LoopCommands, type OrchestratorExperimentCommand } from './loop-commands';
 import { RecordRejectionCommand } from '../experiments/record-rejection/record-rejection.command';
 import { LexError } from '../../domain/novelty/python-lexer';
 
@@ -138,12 +139,13 @@ export class LoopOrchestrator {
     return this.novelty;
   }
 
-  private ctx(commandId: string, causationId: string | null): CommandContext {
-    return { commandId, correlationId: this.view.experimentId, causationId, actor: `orchestrator/${this.instance}`, now: this.now };
+  /** The loop's metadata; what goes through the CommandBus takes recordedAt from the application's clock. */
+  private meta(commandId: string, causationId: string | null): CommandMetadata {
+    return { commandId, correlationId: this.view.experimentId, causationId, actor: `orchestrator/${this.instance}` };
   }
 
   private async experimentCommand(command: OrchestratorExperimentCommand, commandId: string, causationId: string | null): Promise<CommandOutcome> {
-    const outcome = await this.commands.execute(nestCommandOf(command, loopMeta(this.ctx(commandId, causationId))));
+    const outcome = await this.commands.execute(nestCommandOf(command, this.meta(commandId, causationId)));
     if (outcome === 'conflict') this.dirty = true;
     return outcome;
   }
@@ -223,7 +225,7 @@ export class LoopOrchestrator {
         const failures = this.view.jobs.get(jobId)!.failures;
         await this.commands.execute(new RecordRejectionCommand(
           { experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, stage: 'sandbox', reason: `the agents failed to evaluate it ${failures} times`, params: null, device: null },
-          loopMeta(this.ctx(`GiveUpEvaluation:${candidate.candidateId}`, null))));
+          this.meta(`GiveUpEvaluation:${candidate.candidateId}`, null), ONE_ATTEMPT));
         continue;
       }
       await this.publishOnce({
@@ -251,7 +253,7 @@ export class LoopOrchestrator {
     try {
       const outcome = await this.commands.execute(new RecordRejectionCommand(
         { experimentId: view.experimentId, cycle: candidate.cycle, candidateId: candidate.candidateId, stage: 'parse', reason: signature.message, params: null, device: null },
-        loopMeta(this.ctx(`RejectUnlexable:${candidate.candidateId}`, null))));
+        this.meta(`RejectUnlexable:${candidate.candidateId}`, null), ONE_ATTEMPT));
       if (outcome === 'conflict') this.dirty = true;
     } catch (error) {
       // Refused: the ledger already holds its result (a runner was faster, the view lags); re-plan from the ledger.
@@ -280,10 +282,10 @@ export class LoopOrchestrator {
       }
       if (candidate.decision !== null) continue;
       if (candidate.status !== 'evaluated') return;
-      const ctx = this.ctx(`Judge:${candidate.candidateId}`, cycle.startedEventId);
+      const meta: CommandMetadata = { ...this.meta(`Judge:${candidate.candidateId}`, cycle.startedEventId), now: this.now };
       const stream = streamIds.candidate(candidate.candidateId);
-      const recorded = await this.store.readStream(stream);
-      if (recorded.some((e) => e.metadata.commandId === ctx.commandId)) return; // already judged; the subscription will bring it
+      // Already judged (the view lags): the subscription will bring it. Checked before `assess` touches the index.
+      if ((await this.store.readStream(stream)).some((e) => e.metadata.commandId === meta.commandId)) return;
       const signature = novelty.signatureOf(candidate.candidateId, candidate.code);
       if (signature instanceof LexError) {
         // Cannot arise for evaluations this orchestrator published: rejectUnlexable records unlexable source as a
@@ -298,29 +300,24 @@ export class LoopOrchestrator {
       // rejection count: all from the experiment's NoveltyIndex, which now holds this candidate as generated.
       const verdict = novelty.assess(candidate.candidateId, cycle.cycle, signature, candidate.structuralFingerprint);
       const structuralDuplicateOf = this.structuralDuplicate(candidate.candidateId, candidate.structuralFingerprint);
-      const noveltyCommand = {
-        type: 'RecordNovelty' as const, data: {
-          experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, ...verdict,
-          structuralFingerprint: candidate.structuralFingerprint, structuralDuplicateOf,
+      const judge: CandidateCommand[] = [
+        {
+          type: 'RecordNovelty', data: {
+            experimentId: view.experimentId, cycle: cycle.cycle, candidateId: candidate.candidateId, ...verdict,
+            structuralFingerprint: candidate.structuralFingerprint, structuralDuplicateOf,
+          },
         },
-      };
-      // Novelty and the admission decision are one append: a crash cannot leave a verdict without its decision.
-      // (So this write folds the candidate decider itself instead of sending RecordNovelty and DecideAdmission, two
-      // appends, through the CommandBus; the event ids still come from the command id, as the handlers' do.)
-      let appended = false;
+        { type: 'DecideAdmission', data: { experimentId: view.experimentId, candidateId: candidate.candidateId, rules: admissionRulesOf(config) } },
+      ];
+      // Novelty and the admission decision are one command handling and so one append: a crash cannot leave a
+      // verdict without its decision. (Written here, not through the CommandBus's two commands, which are two appends.)
+      let outcome: CommandOutcome | null = null;
       try {
-        let state = recorded.reduce((s, e) => candidateDecider.evolve(s, { type: e.type, data: e.data } as never), candidateDecider.initialState());
-        const noveltyEvents = candidateDecider.decide(noveltyCommand, state);
-        for (const e of noveltyEvents) state = candidateDecider.evolve(state, e);
-        const decision = candidateDecider.decide({ type: 'DecideAdmission', data: { experimentId: view.experimentId, candidateId: candidate.candidateId, rules: admissionRulesOf(config) } }, state);
-        await this.store.append(stream, toNewEvents([...noveltyEvents, ...decision], ctx), recorded[recorded.length - 1]!.streamVersion);
-        appended = true;
-      } catch (error) {
-        if (error instanceof LedgerError && error.code === 'CONFLICT') { this.dirty = true; return; }
-        throw error;
+        outcome = (await handleCommand(this.store, stream, candidateDecider, judge, meta, ONE_ATTEMPT)).outcome;
+        if (outcome === 'conflict') { this.dirty = true; return; }
       } finally {
-        // The index took the candidate in; without its NoveltyAssessed event in the ledger that must be undone.
-        if (!appended) novelty.discardUnrecorded();
+        // The index took the candidate in; without its NoveltyAssessed event appended by this call that must be undone.
+        if (outcome !== 'written') novelty.discardUnrecorded();
       }
       return; // wait for the subscription to bring the decision back before judging the next one
     }

@@ -12,7 +12,7 @@ import { createRng, deriveSeed } from '../../domain/simulation/rng';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentJob, EvaluateJob, FineTuneJob, GenerateJob } from '../bus/agent-job';
 import type { JobHandler } from '../bus/agent-bus.port';
-import { executeOnStream, type CommandContext } from '../orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT, type CommandMetadata } from '../ledger/handle-command';
 
 /**
  * The `sim` generator and `sim` evaluator as agent job handlers (docs/simulation.md). They run the loop through
@@ -56,7 +56,7 @@ interface SimWorld { readonly config: ExperimentConfig; readonly landscape: Land
 export function createSimJobHandler(store: EventStore, options: SimAgentOptions): JobHandler {
   const worlds = new Map<string, SimWorld>();
   const now = options.now ?? (() => new Date());
-  const ctx = (job: AgentJob, commandId: string): CommandContext => ({
+  const ctx = (job: AgentJob, commandId: string): CommandMetadata => ({
     commandId, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${options.agentId}`, now,
   });
 
@@ -102,13 +102,13 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     for (let index = 0; index < genomes.length; index++) {
       const candidateId = candidateIdFor(job.experimentId, job.cycle, index);
       const code = genomeToProgram(genomes[index]!);
-      await executeOnStream(store, streamIds.candidate(candidateId), candidateDecider, {
+      await handleCommand(store, streamIds.candidate(candidateId), candidateDecider, {
         type: 'RecordGenerated', data: {
           experimentId: job.experimentId, cycle: job.cycle, candidateId, index, code, codeHash: sha256Hex(code), generator: job.generator,
           promptHash: contentHash({ sim: 'mutate-from-templates', rate }), decoding: { temperature: rate, topK: SIM_TOP_K, topP: 1, maxNewTokens: 0 },
           seed: job.seed, outputTokens: genomes[index]!.length, parent: null,
         },
-      }, ctx(job, `Generate:${candidateId}`));
+      }, ctx(job, `Generate:${candidateId}`), ONE_ATTEMPT);
     }
   }
 
@@ -124,23 +124,23 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     const commandId = `Evaluate:${job.candidateId}`;
     if (genome === null || !isValid(landscape, genome)) {
       const bad = genome ? violations(landscape, genome)[0] ?? 1 : 1;
-      await executeOnStream(store, streamIds.candidate(job.candidateId), candidateDecider, {
+      await handleCommand(store, streamIds.candidate(job.candidateId), candidateDecider, {
         type: 'RecordRejection', data: {
           ...base, stage: genome === null ? 'parse' : 'forward', params: null, device: 'sim',
           reason: genome === null ? 'not a sim program' : `${COMPONENT_TYPES[genome[bad - 1]!]} cannot feed ${COMPONENT_TYPES[genome[bad]!]} (position ${bad})`,
         },
-      }, ctx(job, commandId));
+      }, ctx(job, commandId), ONE_ATTEMPT);
       return;
     }
     const accuracy = simulatedAccuracy(landscape, genome, deriveSeed(job.seed, codeHash));
-    await executeOnStream(store, streamIds.candidate(job.candidateId), candidateDecider, {
+    await handleCommand(store, streamIds.candidate(job.candidateId), candidateDecider, {
       type: 'RecordEvaluation', data: {
         ...base, accuracy, loss: -Math.log(accuracy), params: genome.reduce((s, g) => s + 1000 * (g + 1), 0),
         dataset: { id: 'sim', contentHash: contentHash({ world: job.seed }) }, protocolHash: contentHash(SIM_PROTOCOL), seed: job.seed,
         device: 'sim', libraries: { 'nas-ledger-sim': '1' }, timings: { total: (Date.now() - started) / 1000 },
         structuralFingerprint: contentHash(genome),
       },
-    }, ctx(job, commandId));
+    }, ctx(job, commandId), ONE_ATTEMPT);
   }
 
   async function fineTune(job: FineTuneJob): Promise<void> {
@@ -149,11 +149,11 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     const { refinements } = await lastFineTune(job.experimentId, job.cycle);
     const state = await generatorState(job.experimentId, job.corpusVersion, refinements + 1, config, landscape);
     const version = contentHash({ templates: state.templates, refinements: refinements + 1 });
-    await executeOnStream(store, streamIds.experiment(job.experimentId), experimentDecider, {
+    await handleCommand(store, streamIds.experiment(job.experimentId), experimentDecider, {
       type: 'RecordFineTuned', data: {
         experimentId: job.experimentId, cycle: job.cycle, to: { id: 'sim', version }, adapterHash: version, loss: null, durationMs: Date.now() - started,
       },
-    }, ctx(job, `FineTune:${job.experimentId}:${job.cycle}`));
+    }, ctx(job, `FineTune:${job.experimentId}:${job.cycle}`), ONE_ATTEMPT);
   }
 
   return async (job) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
-import { executeOnStream, type CommandContext } from '../../src/orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT, type CommandMetadata } from '../../src/ledger/handle-command';
 import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import { DEFAULT_CONFIG } from '../../domain/experiment/config';
 import { corpusHashOf } from '../../domain/experiment/corpus';
@@ -17,7 +17,7 @@ import { ArtifactStore } from '../../src/generators/artifact-store';
 import { loadSeedCorpus } from '../../src/generators/seed-corpus';
 
 const EXP = 'exp-gen';
-const ctx = (commandId: string): CommandContext => ({ commandId, correlationId: 'corr', causationId: null, actor: 'test', now: () => new Date('2026-01-01T00:00:00Z') });
+const ctx = (commandId: string): CommandMetadata => ({ commandId, correlationId: 'corr', causationId: null, actor: 'test', now: () => new Date('2026-01-01T00:00:00Z') });
 
 describe('the generate and fine-tune agent handlers on a real embedded ledger', () => {
   it('append CandidateGenerated per program (idempotently) and record the grammar fine-tune on admitted programs', async () => {
@@ -28,9 +28,9 @@ describe('the generate and fine-tune agent handlers on a real embedded ledger', 
       const initial = GrammarGenerator.open({ artifacts: new ArtifactStore(artifactDir) }).ref;
       const seeds = loadSeedCorpus().slice(0, 3);
       const exp = streamIds.experiment(EXP);
-      await executeOnStream(store, exp, experimentDecider, { type: 'RegisterExperiment', data: { experimentId: EXP, name: EXP, config: { ...DEFAULT_CONFIG, name: EXP } } }, ctx('register'));
-      await executeOnStream(store, exp, experimentDecider, { type: 'SeedCorpus', data: { experimentId: EXP, entries: seeds, source: 'test' } }, ctx('seed'));
-      await executeOnStream(store, exp, experimentDecider, { type: 'StartCycle', data: { experimentId: EXP, cycle: 1, generator: initial, candidatesPlanned: 4 } }, ctx('start'));
+      await handleCommand(store, exp, experimentDecider, { type: 'RegisterExperiment', data: { experimentId: EXP, name: EXP, config: { ...DEFAULT_CONFIG, name: EXP } } }, ctx('register'), ONE_ATTEMPT);
+      await handleCommand(store, exp, experimentDecider, { type: 'SeedCorpus', data: { experimentId: EXP, entries: seeds, source: 'test' } }, ctx('seed'), ONE_ATTEMPT);
+      await handleCommand(store, exp, experimentDecider, { type: 'StartCycle', data: { experimentId: EXP, cycle: 1, generator: initial, candidatesPlanned: 4 } }, ctx('start'), ONE_ATTEMPT);
 
       const options = { store, agentId: 'a1', artifactDir };
       const job: GenerateJob = {
@@ -60,7 +60,7 @@ describe('the generate and fine-tune agent handlers on a real embedded ledger', 
         }], 0);
       }
       const corpusHashes = [...seeds.map((s) => s.codeHash), generated[0]!.codeHash, generated[1]!.codeHash];
-      await executeOnStream(store, exp, experimentDecider, { type: 'RequestFineTune', data: { experimentId: EXP, cycle: 1, corpusVersion: 5, corpusHash: corpusHashOf(corpusHashes) } }, ctx('request-ft'));
+      await handleCommand(store, exp, experimentDecider, { type: 'RequestFineTune', data: { experimentId: EXP, cycle: 1, corpusVersion: 5, corpusHash: corpusHashOf(corpusHashes) } }, ctx('request-ft'), ONE_ATTEMPT);
       const fineTune: FineTuneJob = {
         protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'fine-tune', jobId: jobIdFor.fineTune(EXP, 1), experimentId: EXP, cycle: 1,
         correlationId: 'corr', causationId: 'cause', generatorSpec: 'grammar', from: initial, corpusVersion: 5, corpusHash: corpusHashOf(corpusHashes),

@@ -10,7 +10,7 @@ import { openEventStore } from '../../src/ledger/open-event-store';
 import type { EventStore } from '../../src/ledger/event-store.port';
 import { InProcessBus } from '../../src/bus/in-process-bus';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type EvaluateJob, type GenerateJob } from '../../src/bus/agent-job';
-import { executeOnStream } from '../../src/orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
 import { startLocalAgent } from '../../src/app/local-agent';
 import { createGpuAgent, type GpuAgent } from '../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
@@ -21,14 +21,14 @@ const EXPERIMENT = 'exp-agent-test';
 
 async function generate(store: EventStore, index: number, code: string): Promise<string> {
   const candidateId = candidateIdFor(EXPERIMENT, 1, index);
-  await executeOnStream(store, streamIds.candidate(candidateId), candidateDecider, {
+  await handleCommand(store, streamIds.candidate(candidateId), candidateDecider, {
     type: 'RecordGenerated',
     data: {
       experimentId: EXPERIMENT, cycle: 1, candidateId, index, code, codeHash: sha256Hex(code),
       generator: { id: 'grammar', version: 'v0' }, promptHash: 'p', decoding: { temperature: 0.2, topK: 50, topP: 0.9, maxNewTokens: 2048 },
       seed: 1, outputTokens: 10, parent: null,
     },
-  }, { commandId: `gen:${candidateId}`, correlationId: EXPERIMENT, causationId: null, actor: 'test', now: () => new Date(0) });
+  }, { commandId: `gen:${candidateId}`, correlationId: EXPERIMENT, causationId: null, actor: 'test', now: () => new Date(0) }, ONE_ATTEMPT);
   return candidateId;
 }
 

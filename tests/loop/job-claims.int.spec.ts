@@ -7,7 +7,7 @@ import { openEventStore } from '../../src/ledger/open-event-store';
 import { withJobClaims } from '../../src/bus/job-claims';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../../src/bus/agent-job';
 import { streamIds } from '../../domain/experiment/events';
-import { toNewEvents } from '../../src/orchestrator/ledger-commands';
+import { commandEvents } from '../../src/ledger/handle-command';
 
 const job: AgentJob = {
   protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'evaluate', jobId: jobIdFor.evaluate('e1.c01.000'), experimentId: 'e1', cycle: 1,
@@ -24,7 +24,7 @@ describe('job claims in the ledger', () => {
       const handler = async () => {
         runs++;
         await new Promise((r) => setTimeout(r, 200));
-        await store.append(streamIds.candidate('e1.c01.000'), toNewEvents([{ type: 'CandidateRejected', data: { experimentId: 'e1', cycle: 1, candidateId: 'e1.c01.000', stage: 'parse', reason: 'x', params: null, device: null } }],
+        await store.append(streamIds.candidate('e1.c01.000'), commandEvents([{ type: 'CandidateRejected', data: { experimentId: 'e1', cycle: 1, candidateId: 'e1.c01.000', stage: 'parse', reason: 'x', params: null, device: null } }],
           { commandId: 'result', correlationId: 'e1', causationId: null, actor: 't', now: () => new Date() }), 'any');
       };
       const a = withJobClaims(store, handler, { agentId: 'a', leaseMs: 5000 });
@@ -36,7 +36,7 @@ describe('job claims in the ledger', () => {
 
       // A claim left by a dead agent (lease in the past) is taken over with attempt 2.
       const other: AgentJob = { ...job, jobId: jobIdFor.evaluate('e1.c01.001'), candidateId: 'e1.c01.001' };
-      await store.append(streamIds.job(other.jobId), toNewEvents([{ type: 'JobClaimed', data: { jobId: other.jobId, agentId: 'dead', attempt: 1, leaseUntil: Date.now() + 300 } }],
+      await store.append(streamIds.job(other.jobId), commandEvents([{ type: 'JobClaimed', data: { jobId: other.jobId, agentId: 'dead', attempt: 1, leaseUntil: Date.now() + 300 } }],
         { commandId: 'dead-claim', correlationId: 'e1', causationId: null, actor: 't', now: () => new Date() }), 'no_stream');
       let ran = false;
       await withJobClaims(store, async () => { ran = true; }, { agentId: 'c', leaseMs: 5000 })(other);

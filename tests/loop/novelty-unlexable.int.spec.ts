@@ -11,7 +11,7 @@ import { AGENT_BUS, type AgentBus } from '../../src/bus/agent-bus.port';
 import type { AgentJob } from '../../src/bus/agent-job';
 import { createLoopApplication } from '../../src/app/app.module';
 import { OrchestratorService } from '../../src/orchestrator/orchestrator.module';
-import { executeOnStream } from '../../src/orchestrator/ledger-commands';
+import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
 import { simInitialGenerator, simSeedCorpus } from '../../src/simulation/sim-backends';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
 import { candidateIdFor, streamIds } from '../../domain/experiment/events';
@@ -40,13 +40,13 @@ describe('the orchestrator and source the novelty lexer cannot read', () => {
       if (job.kind !== 'generate') return;
       for (const [index, code] of [UNLEXABLE, LEXABLE].entries()) {
         const candidateId = candidateIdFor(experimentId, job.cycle, index);
-        await executeOnStream(store, streamIds.candidate(candidateId), candidateDecider, {
+        await handleCommand(store, streamIds.candidate(candidateId), candidateDecider, {
           type: 'RecordGenerated', data: {
             experimentId, cycle: job.cycle, candidateId, index, code, codeHash: sha256Hex(code), generator: job.generator,
             promptHash: contentHash({ test: 'unlexable' }), decoding: { temperature: 1, topK: 1, topP: 1, maxNewTokens: 0 },
             seed: job.seed, outputTokens: 1, parent: null,
           },
-        }, { commandId: `Generate:${candidateId}`, correlationId: experimentId, causationId: null, actor: 'test-agent', now: () => new Date() });
+        }, { commandId: `Generate:${candidateId}`, correlationId: experimentId, causationId: null, actor: 'test-agent', now: () => new Date() }, ONE_ATTEMPT);
       }
     });
     await registerExperiment(commands, experimentId, config);

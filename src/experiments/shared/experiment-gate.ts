@@ -2,7 +2,7 @@ import { streamIds } from '../../../domain/experiment/events';
 import { experimentDecider, type ExperimentState } from '../../../domain/experiment/experiment.decider';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { EventStore } from '../../ledger/event-store.port';
-import { foldStream } from './handle-command';
+import { foldStream } from '../../ledger/handle-command';
 
 /**
  * Candidate streams do not own their experiment, so candidate handlers read its state first: nothing is recorded
