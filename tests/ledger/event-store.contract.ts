@@ -531,6 +531,90 @@ export function eventStoreContract(harness: StoreHarness): void {
           await migrated.close();
         }
       });
+
+      it('a checked read hashes each event on the text its json columns hold: an intact store re-serializes nothing', async () => {
+        const location = await harness.fresh();
+        const stream = newStream();
+        const odd = [testEvent('T', { z: 1, a: 'é😀 "q" \\ \n', n: [1, { b: 2.5, a: -0 }], e: {} }), testEvent('T', null),
+          testEvent('T', 'text'), testEvent('T', [3, 2, 1]), ...testEvents(3)];
+        const store = await harness.open(location);
+        try {
+          await store.append(stream, odd, 'no_stream');
+          await store.append(newStream(), testEvents(4), 'no_stream');
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location);
+        try {
+          const all = await reader.readAll();
+          assert.equal(all.length, 11);
+          assert.equal(reader.eventsHashedOnRead, 11);
+          assert.equal(reader.eventsHashedFromParsedOnRead, 0, 'every event matched its hash on its stored text');
+          assert.deepEqual(all.slice(0, 7).map((e) => e.data), odd.map((e) => JSON.parse(JSON.stringify(e.data)) as unknown));
+          assert.deepEqual(Object.keys(all[0]!), ['eventId', 'type', 'schemaVersion', 'data', 'metadata', 'streamId', 'streamVersion',
+            'globalPosition', 'hash', 'prevHash'], 'events keep the key order export writes');
+          assert.deepEqual(await reader.readStream(stream), all.slice(0, 7), 'readStream serves the same events');
+          assert.equal((await reader.verify()).ok, true);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('a row whose json text has other spacing than the hashed text (same content) is hashed from its parsed values and served, not refused', async () => {
+        const location = await harness.fresh();
+        const store = await harness.open(location);
+        try {
+          await store.append(newStream(), testEvents(4), 'no_stream');
+          // jsonb prints its own spacing: {"i": 1} where {"i":1} was hashed.
+          await forge(store, 'update ledger_events set data = (data::jsonb)::text::json where global_position = 2');
+          const [row] = await store.client.query<{ t: string }>('select data::text as t from ledger_events where global_position = 2');
+          assert.equal(row?.t, '{"i": 1}');
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location);
+        try {
+          const all = await reader.readAll();
+          assert.deepEqual(all.map((e) => e.data), [{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+          assert.equal(reader.eventsHashedFromParsedOnRead, 1, 'only the re-spaced row was hashed from its parsed values');
+          assert.equal((await reader.verify()).ok, true);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('a store created with jsonb columns (before 2026-11-23) still checks every read: hashed from parsed values, a forged event refused', async () => {
+        const location = await harness.fresh();
+        const stream = newStream();
+        const store = await harness.open(location);
+        try {
+          await store.append(stream, [testEvent('T', { z: 1, a: [{ y: 2, b: 1 }] }), ...testEvents(3)], 'no_stream');
+          await store.client.exec(`alter table ledger_events alter column data type jsonb using data::jsonb,
+            alter column metadata type jsonb using metadata::jsonb`);
+        } finally {
+          await store.close();
+        }
+        const reader = await harness.open(location);
+        try {
+          assert.equal((await reader.readAll()).length, 4);
+          assert.equal(reader.eventsHashedOnRead, 4);
+          assert.equal(reader.eventsHashedFromParsedOnRead, 4, 'every event of a jsonb store is hashed from its parsed values');
+          await reader.append(stream, testEvents(2), 3);
+          await reader.append(stream, testEvents(1), 5);
+          assert.deepEqual((await reader.readStream(stream)).map((e) => e.streamVersion), [0, 1, 2, 3, 4, 5, 6]);
+          assert.equal((await reader.verify()).ok, true);
+          await forge(reader, `update ledger_events set data = jsonb_set(data, '{i}', '99') where global_position = 3`);
+        } finally {
+          await reader.close();
+        }
+        const again = await harness.open(location);
+        try {
+          assert.equal((await expectLedgerError(again.readAll(), 'INTEGRITY')).details?.position, 3);
+          assert.deepEqual((await again.readAll({ after: 3 })).map((e) => e.globalPosition), [4, 5, 6, 7]);
+        } finally {
+          await again.close();
+        }
+      });
     });
 
     describe('export, import, verify', () => {

@@ -88,6 +88,14 @@ export class SqlEventStore implements EventStore {
     return this.reads.verifier.hashed;
   }
 
+  /**
+   * Of those, events hashed from their parsed values (serialized again) rather than on their stored text: every event
+   * of a store with `jsonb` columns, in a `json` store only those whose text did not hash right (tests).
+   */
+  get eventsHashedFromParsedOnRead(): number {
+    return this.reads.verifier.hashedFromParsed;
+  }
+
   /** Pages through the log with bounded memory (two pages); for export, verify and large replays. */
   iterateRaw(options: Omit<ReadAllOptions, 'limit'> = {}, pageSize = PAGE): AsyncGenerator<RecordedEvent> {
     return this.reads.iterateRaw(options, pageSize);
