@@ -31,8 +31,9 @@ export { shownStore } from '../ledger/shown-store';
  * Refuses an output file that cannot be written (missing or unwritable directory, a directory in its place),
  * before any work starts: a run must not be recorded only to fail on its --plot at the end.
  */
-export function checkWritableFile(flag: string, path: string): void {
-  const problem = (why: string) => new LedgerError('BAD_INPUT', `cannot write ${flag} ${path}: ${why}`, `Pass ${flag} a writable file path, e.g. ${flag} out.svg.`, { path });
+export function checkWritableFile(flag: '--plot', path: string): void {
+  // The wording is pinned by the plot specs: the same message whether the path is refused early or at write time.
+  const problem = (why: string) => new LedgerError('BAD_INPUT', `cannot write the plot to ${path}: ${why}`, `Pass ${flag} a writable file path, e.g. ${flag} out.svg.`, { path });
   const directory = dirname(resolve(path));
   if (!existsSync(directory) || !statSync(directory).isDirectory()) throw problem(`the directory ${directory} does not exist`);
   if (existsSync(path) && statSync(path).isDirectory()) throw problem('it is a directory');
