@@ -1,6 +1,7 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { sha256Hex } from '../../domain/shared/canonical-json';
-import { streamIds, type CandidateEvaluated, type CandidateGenerated, type CandidateRejected, type RejectionStage } from '../../domain/experiment/events';
+import { streamIds, type CandidateEvaluated, type CandidateRejected, type RejectionStage } from '../../domain/experiment/events';
+import { firstEvent } from '../../domain/experiment/ledger-event';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
 import type { CandidateCommand } from '../../domain/candidate/candidate.commands';
 import { structuralFingerprint, validateStructuralGraph } from '../../domain/novelty/structural-fingerprint';
@@ -65,7 +66,7 @@ export function createEvaluateHandler(options: EvaluateHandlerOptions): (job: Ev
     const stream = streamIds.candidate(job.candidateId);
     const recorded = await options.store.readStream(stream);
     if (recorded.some((e) => e.type === 'CandidateEvaluated' || e.type === 'CandidateRejected')) return;
-    const generated = recorded.find((e) => e.type === 'CandidateGenerated')?.data as CandidateGenerated['data'] | undefined;
+    const generated = firstEvent(recorded, 'CandidateGenerated')?.data;
     if (!generated) {
       throw new LedgerError('NOT_FOUND', `candidate ${job.candidateId} has no CandidateGenerated event`, 'Evaluate jobs follow the generation of their candidate.');
     }

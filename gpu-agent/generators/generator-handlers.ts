@@ -3,8 +3,9 @@ import type { CandidateCommand } from '../../domain/candidate/candidate.commands
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import {
-  candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds, type CandidateEvent, type CandidateGenerated, type ExperimentRegistered, type LedgerEventType,
+  candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds, type CandidateEvent, type CandidateGenerated, type LedgerEventType,
 } from '../../domain/experiment/events';
+import { firstEvent, isEvent } from '../../domain/experiment/ledger-event';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import type { NewEvent } from '../../domain/shared/event-envelope';
 import { eventIdFor } from '../../domain/shared/ids';
@@ -127,13 +128,13 @@ export function createFineTuneHandler(options: GeneratorHandlerOptions): (job: F
   return async (job) => {
     const stream = streamIds.experiment(job.experimentId);
     const recorded = await options.store.readStream(stream);
-    if (recorded.some((e) => e.type === 'GeneratorFineTuned' && (e.data as { cycle: number }).cycle === job.cycle)) return;
+    if (recorded.some((e) => isEvent(e, 'GeneratorFineTuned') && e.data.cycle === job.cycle)) return;
     const corpus = (await readCorpus(options.store, job.experimentId)).slice(0, job.corpusVersion);
     if (corpus.length !== job.corpusVersion || corpusHashOf(corpus.map((e) => e.codeHash)) !== job.corpusHash) {
       throw new LedgerError('INTEGRITY', `fine-tune job ${job.jobId}: the ledger's corpus does not match version ${job.corpusVersion} / hash ${job.corpusHash.slice(0, 12)}…`,
         'The fine-tune request and the corpus disagree; verify the store (nas-ledger events verify).');
     }
-    const config = (recorded.find((e) => e.type === 'ExperimentRegistered')?.data as ExperimentRegistered['data'] | undefined)?.config;
+    const config = firstEvent(recorded, 'ExperimentRegistered')?.data.config;
     const generator = await openFor(options, job.generatorSpec, job.from.version, { dataset: config?.dataset, parameterBudget: config?.parameterBudget });
     try {
       const result = await generator.fineTune(job.corpusVersion, corpus);

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
-import type { CandidateGenerated, GeneratorRef } from '../../domain/experiment/events';
+import type { GeneratorRef } from '../../domain/experiment/events';
+import { firstEvent } from '../../domain/experiment/ledger-event';
 import { corpusHashOf } from '../../domain/experiment/corpus';
 import { eventRef, type EventRef } from '../shared/event-ref';
 import { toArray } from '../shared/persistent-vector';
@@ -76,15 +77,14 @@ const STATUS_BY_LAST_EVENT: Readonly<Record<string, string>> = {
 
 /** Provenance of a candidate from its own stream (up to the as-of point) and the lineage view at the same point. */
 export function candidateProvenance(view: LineageView, id: string, candidateEvents: readonly RecordedEvent[]): Provenance | null {
-  const generatedEvent = candidateEvents.find((e) => e.type === 'CandidateGenerated');
-  if (!generatedEvent) return null;
-  const generated = generatedEvent.data as CandidateGenerated['data'];
+  const generated = firstEvent(candidateEvents, 'CandidateGenerated')?.data;
+  if (!generated) return null;
   const lineage = view.experiments[generated.experimentId];
   if (!lineage) return null;
   const corpus = view.corpus.experiments[generated.experimentId];
   const members = corpus ? toArray(corpus.members) : [];
   const last = candidateEvents[candidateEvents.length - 1]!;
-  const admitted = candidateEvents.find((e) => e.type === 'CandidateAdmitted');
+  const admitted = firstEvent(candidateEvents, 'CandidateAdmitted');
   const parentId = generated.parent?.entryId ?? null;
   return {
     id,
@@ -92,7 +92,7 @@ export function candidateProvenance(view: LineageView, id: string, candidateEven
       kind: admitted && id !== generated.candidateId ? 'architecture' : 'candidate',
       experimentId: generated.experimentId,
       candidateId: generated.candidateId,
-      architectureId: admitted ? (admitted.data as { architectureId: string }).architectureId : null,
+      architectureId: admitted ? admitted.data.architectureId : null,
       entryId: admitted ? generated.candidateId : null,
       cycle: generated.cycle,
       codeHash: generated.codeHash,

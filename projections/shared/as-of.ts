@@ -1,5 +1,6 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import { isEvent } from '../../domain/experiment/ledger-event';
 import { assertNever } from './assert-never';
 
 /**
@@ -85,8 +86,8 @@ export function checkPosition(position: number, head: number): number {
 export function cycleEndPosition(experimentStream: readonly RecordedEvent[], experimentId: string, cycle: number): number {
   const completed: number[] = [];
   for (const event of experimentStream) {
-    if (event.type !== 'CycleCompleted') continue;
-    const c = (event.data as { cycle: number }).cycle;
+    if (!isEvent(event, 'CycleCompleted')) continue;
+    const c = event.data.cycle;
     if (c === cycle) return event.globalPosition;
     completed.push(c);
   }

@@ -1,3 +1,4 @@
+import { isEvent } from '../../domain/experiment/ledger-event';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { tInterval, wilsonInterval } from '../../domain/stats/intervals';
 import type { AblationSwitches } from '../../domain/experiment/config';
@@ -25,7 +26,7 @@ export const ABLATION_VARIANTS: readonly { readonly variant: string; readonly sw
 
 export function ablationRow(variant: string, experimentId: string, threshold: number, events: readonly RecordedEvent[]): AblationRow {
   const generated = events.filter((e) => e.type === 'CandidateGenerated').length;
-  const accuracies = events.filter((e) => e.type === 'CandidateEvaluated').map((e) => (e.data as { accuracy: number }).accuracy);
+  const accuracies = events.filter((e) => isEvent(e, 'CandidateEvaluated')).map((e) => e.data.accuracy);
   const valid = accuracies.length;
   const ci = wilsonInterval(valid, generated);
   const t = tInterval(accuracies);

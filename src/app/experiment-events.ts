@@ -1,3 +1,4 @@
+import { belongsToExperiment } from '../../domain/experiment/ledger-event';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { EventStore } from '../ledger/event-store.port';
 
@@ -9,8 +10,7 @@ export async function experimentEventsOf(store: EventStore, experimentId: string
     const page = await store.readAll({ after, limit: 5000 });
     if (page.length === 0) return out;
     for (const e of page) {
-      const d = e.data as { experimentId?: string; jobId?: string };
-      if (d.experimentId === experimentId || (typeof d.jobId === 'string' && d.jobId.includes(`:${experimentId}`))) out.push(e);
+      if (belongsToExperiment(e, experimentId)) out.push(e);
     }
     after = page[page.length - 1]!.globalPosition;
   }

@@ -1,3 +1,4 @@
+import { isEvent } from '../../domain/experiment/ledger-event';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { evolveCycleStatistics, initialCycleStatisticsView } from '../../projections/cycle-statistics/evolve';
@@ -34,8 +35,8 @@ export class LoopReporter {
 
   onEvent(event: RecordedEvent, view: LoopView): void {
     this.stats = evolveCycleStatistics(this.stats, event);
-    if (event.type === 'CycleCompleted') {
-      const cycle = (event.data as { cycle: number }).cycle;
+    if (isEvent(event, 'CycleCompleted')) {
+      const cycle = event.data.cycle;
       const row = (cycleStatsRows(this.stats, this.experimentIdOf()) ?? []).find((r) => r.cycle === cycle);
       if (row && !this.printedCycles.has(cycle)) {
         this.printedCycles.add(cycle);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
-import { streamIds, type ExperimentRegistered } from '../../domain/experiment/events';
+import { streamIds } from '../../domain/experiment/events';
+import { firstEvent } from '../../domain/experiment/ledger-event';
 import { openEventStore } from '../ledger/open-event-store';
 import { shownStore } from '../ledger/shown-store';
 import { verifyLogBeforeAppending } from '../ledger/verify-before-appending';
@@ -68,12 +69,12 @@ export async function registerExperiment(commands: CommandBus, experimentId: str
 
 export async function readRegistration(store: EventStore, experimentId: string): Promise<{ config: ExperimentConfig; finished: string | null }> {
   const events = await store.readStream(streamIds.experiment(experimentId));
-  const registered = events.find((e) => e.type === 'ExperimentRegistered');
+  const registered = firstEvent(events, 'ExperimentRegistered');
   if (!registered) {
     throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in this ledger`, 'Check the id (the run summary prints it) and --store.');
   }
   const finished = events.find((e) => e.type === 'ExperimentCompleted' || e.type === 'ExperimentFailed');
-  return { config: (registered.data as ExperimentRegistered['data']).config, finished: finished ? finished.type : null };
+  return { config: registered.data.config, finished: finished ? finished.type : null };
 }
 
 /** Seed corpus by generator family; the real families come from the generators' corpus loader. */

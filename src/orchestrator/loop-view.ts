@@ -1,6 +1,10 @@
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import type { ExperimentConfig } from '../../domain/experiment/config';
-import type { CorpusEntry, GeneratorRef, LedgerEvent } from '../../domain/experiment/events';
+import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
+import { asLedgerEvent, belongsToExperiment } from '../../domain/experiment/ledger-event';
+import { corpusProjection } from '../../projections/corpus/evolve';
+import { corpusEntriesOf, corpusOf as corpusSnapshotOf } from '../../projections/corpus/query';
+import type { CorpusView } from '../../projections/corpus/view';
 
 /**
  * What the orchestrator knows about one experiment: a fold of the ledger's events and nothing else,
@@ -42,11 +46,12 @@ export interface LoopView {
   readonly experimentId: string;
   config: ExperimentConfig | null;
   registeredEventId: string | null;
+  /** The CorpusSeeded entries (with their code); null until the corpus is seeded. */
   seedEntries: readonly CorpusEntry[] | null;
   readonly cycles: Map<number, CycleView>;
   readonly candidates: Map<string, CandidateView>;
-  /** Admitted entries in admission order (the corpus after the seed). */
-  readonly admitted: CorpusEntry[];
+  /** The corpus read model (projections/corpus), folded over the same events as the rest of this view. */
+  corpus: CorpusView;
   readonly jobs: Map<string, JobView>;
   completed: boolean;
   failed: string | null;
@@ -56,15 +61,13 @@ export interface LoopView {
 export function emptyView(experimentId: string): LoopView {
   return {
     experimentId, config: null, registeredEventId: null, seedEntries: null, cycles: new Map(), candidates: new Map(),
-    admitted: [], jobs: new Map(), completed: false, failed: null, lastPosition: 0,
+    corpus: corpusProjection.initialView(), jobs: new Map(), completed: false, failed: null, lastPosition: 0,
   };
 }
 
 /** True when the event belongs to this experiment (job ids embed the experiment or candidate id). */
 export function concerns(view: LoopView, event: RecordedEvent): boolean {
-  const data = event.data as { experimentId?: string; jobId?: string };
-  if (data.experimentId !== undefined) return data.experimentId === view.experimentId;
-  return typeof data.jobId === 'string' && data.jobId.includes(`:${view.experimentId}`);
+  return belongsToExperiment(event, view.experimentId);
 }
 
 export function currentCycle(view: LoopView): CycleView | null {
@@ -78,7 +81,9 @@ export function applyEvent(view: LoopView, recorded: RecordedEvent): boolean {
   if (recorded.globalPosition <= view.lastPosition) return false;
   view.lastPosition = recorded.globalPosition;
   if (!concerns(view, recorded)) return false;
-  const event = { type: recorded.type, data: recorded.data } as LedgerEvent;
+  const event = asLedgerEvent(recorded);
+  if (!event) return false;
+  view.corpus = corpusProjection.evolve(view.corpus, recorded);
   switch (event.type) {
     case 'ExperimentRegistered':
       view.config = event.data.config;
@@ -143,10 +148,7 @@ export function applyEvent(view: LoopView, recorded: RecordedEvent): boolean {
     }
     case 'CandidateAdmitted': {
       const c = view.candidates.get(event.data.candidateId);
-      if (c) {
-        c.decision = 'admitted';
-        view.admitted.push({ entryId: event.data.candidateId, name: event.data.architectureId, code: c.code, codeHash: c.codeHash, accuracy: event.data.accuracy });
-      }
+      if (c) c.decision = 'admitted';
       break;
     }
     case 'CandidateNotAdmitted': {
@@ -182,7 +184,9 @@ export function isTerminal(c: CandidateView): boolean {
   return c.status === 'rejected' || c.decision !== null;
 }
 
-/** Seed entries followed by admitted ones: the corpus the generator is fine-tuned on. */
+/** Seed entries followed by admitted ones (the corpus read model): the corpus the generator is fine-tuned on. */
 export function corpusOf(view: LoopView): CorpusEntry[] {
-  return [...(view.seedEntries ?? []), ...view.admitted];
+  const members = corpusSnapshotOf(view.corpus, view.experimentId)?.members ?? [];
+  const seedCode = new Map((view.seedEntries ?? []).map((e) => [e.entryId, e.code]));
+  return corpusEntriesOf(members, (entryId) => view.candidates.get(entryId)?.code ?? seedCode.get(entryId));
 }

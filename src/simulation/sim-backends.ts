@@ -1,7 +1,8 @@
 import { contentHash, sha256Hex } from '../../domain/shared/canonical-json';
 import type { ExperimentConfig } from '../../domain/experiment/config';
-import type { CorpusEntry, ExperimentRegistered, GeneratorRef } from '../../domain/experiment/events';
+import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
 import { candidateIdFor, streamIds } from '../../domain/experiment/events';
+import { isEvent } from '../../domain/experiment/ledger-event';
 import { experimentDecider } from '../../domain/experiment/experiment.decider';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
 import { genomeToProgram, programToGenome, type Genome, COMPONENT_TYPES } from '../../domain/simulation/genome';
@@ -12,6 +13,7 @@ import { createRng, deriveSeed } from '../../domain/simulation/rng';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentJob, EvaluateJob, FineTuneJob, GenerateJob } from '../bus/agent-job';
 import type { JobHandler } from '../bus/agent-bus.port';
+import { readCorpus } from '../../gpu-agent/generators/ledger-corpus';
 import { handleCommand, ONE_ATTEMPT, type CommandMetadata } from '../ledger/handle-command';
 
 /**
@@ -64,8 +66,8 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     const known = worlds.get(experimentId);
     if (known) return known;
     const [registered] = await store.readStream(streamIds.experiment(experimentId), { from: 0, to: 0 });
-    if (!registered || registered.type !== 'ExperimentRegistered') throw new Error(`experiment ${experimentId} is not registered`);
-    const config = (registered.data as ExperimentRegistered['data']).config;
+    if (!isEvent(registered, 'ExperimentRegistered')) throw new Error(`experiment ${experimentId} is not registered`);
+    const config = registered.data.config;
     const w = { config, landscape: createLandscape(config.seed) };
     worlds.set(experimentId, w);
     return w;
@@ -74,7 +76,7 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
   /** The generator's state for a cycle: the templates and refinement count its last fine-tune left. */
   async function generatorState(experimentId: string, corpusVersion: number | null, refinements: number, config: ExperimentConfig, landscape: Landscape) {
     if (corpusVersion === null) return { templates: [] as Genome[], learned: 0 };
-    const corpus = (await corpusEntries(store, experimentId)).slice(0, corpusVersion);
+    const corpus = (await readCorpus(store, experimentId)).slice(0, corpusVersion);
     const genomes = corpus.map((e) => programToGenome(e.code)).filter((g): g is number[] => g !== null);
     genomes.sort((a, b) => fitnessOf(landscape, b) - fitnessOf(landscape, a));
     const progress = refinements * SIM_SEED_TIMELINE / Math.max(1, config.cycles);
@@ -85,8 +87,8 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     const events = await store.readStream(streamIds.experiment(experimentId));
     let refinements = 0; let corpusVersion: number | null = null;
     for (const e of events) {
-      if (e.type !== 'GeneratorFineTuned') continue;
-      const d = e.data as { cycle: number; corpusVersion: number };
+      if (!isEvent(e, 'GeneratorFineTuned')) continue;
+      const d = e.data;
       if (d.cycle >= beforeCycle) continue;
       refinements++; corpusVersion = d.corpusVersion;
     }
@@ -115,8 +117,8 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
   async function evaluate(job: EvaluateJob): Promise<void> {
     const { landscape } = await world(job.experimentId);
     const [generated] = await store.readStream(streamIds.candidate(job.candidateId), { from: 0, to: 0 });
-    if (!generated) throw new Error(`candidate ${job.candidateId} is not in the ledger`);
-    const { code, codeHash, cycle } = generated.data as { code: string; codeHash: string; cycle: number };
+    if (!isEvent(generated, 'CandidateGenerated')) throw new Error(`candidate ${job.candidateId} is not in the ledger`);
+    const { code, codeHash, cycle } = generated.data;
     if (options.evaluateDelayMs) await new Promise((r) => setTimeout(r, options.evaluateDelayMs));
     const started = Date.now();
     const genome = programToGenome(code);
@@ -167,18 +169,4 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
       }
     }
   };
-}
-
-/** Seed entries, then admitted candidates in admission order (the corpus a fine-tune trains on). */
-export async function corpusEntries(store: EventStore, experimentId: string): Promise<CorpusEntry[]> {
-  const experiment = await store.readStream(streamIds.experiment(experimentId));
-  const seeded = experiment.find((e) => e.type === 'CorpusSeeded');
-  const entries: CorpusEntry[] = [...((seeded?.data as { entries?: CorpusEntry[] } | undefined)?.entries ?? [])];
-  const admitted = (await store.readAll({ types: ['CandidateAdmitted'] })).filter((e) => (e.data as { experimentId: string }).experimentId === experimentId);
-  for (const a of admitted) {
-    const d = a.data as { candidateId: string; architectureId: string; accuracy: number; codeHash: string };
-    const [generated] = await store.readStream(streamIds.candidate(d.candidateId), { from: 0, to: 0 });
-    entries.push({ entryId: d.candidateId, name: d.architectureId, code: (generated?.data as { code: string }).code, codeHash: d.codeHash, accuracy: d.accuracy });
-  }
-  return entries;
 }

@@ -3,12 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_NOVELTY, type NoveltyParameters } from '../../../domain/experiment/config';
-import { estimateJaccard } from '../../../domain/novelty/minhash';
+import { isEvent, experimentIdOf, firstEvent } from '../../../domain/experiment/ledger-event';
+import { decodeSignature, estimateJaccard } from '../../../domain/novelty/minhash';
 import { NoveltyIndex } from '../../../domain/novelty/novelty-index';
 import { exactJaccard } from '../../../domain/novelty/shingles';
 import { structuralFingerprint, validateStructuralGraph } from '../../../domain/novelty/structural-fingerprint';
 import { TextSigner } from '../../../domain/novelty/text-signature';
+import type { RecordedEvent } from '../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../domain/shared/ledger-error';
+import { corpusAsOf } from '../../../projections/corpus/query';
 import type { EventStore } from '../../ledger/event-store.port';
 import { iterateAll } from '../../ledger/iterate-all';
 import { openEventStore } from '../../ledger/open-event-store';
@@ -151,8 +154,9 @@ function runFingerprint(script: string, file: string, dataset: string): Promise<
   });
 }
 
+/** What the corpus read model and the recorded signatures need (other experiments' events are dropped as they stream by). */
 const EVENT_TYPES = ['ExperimentRegistered', 'CorpusSeeded', 'CycleStarted', 'CandidateGenerated', 'NoveltyAssessed',
-  'CandidateAdmitted', 'CandidateNotAdmitted', 'CycleCompleted'];
+  'CandidateAdmitted', 'CycleCompleted'];
 
 interface EntryInfo { readonly name: string; readonly candidateId: string | null; readonly cycle: number | null }
 
@@ -183,45 +187,44 @@ export async function nearestInExperiment(store: EventStore, experimentId: strin
     skippedSeeds: corpus.index.skippedSeeds };
 }
 
-/** Folds an experiment's events into a NoveltyIndex, stopping after cycle `asOfCycle` when given. */
+/**
+ * The experiment's corpus (projections/corpus, as of the end of cycle `asOfCycle` when given) in a NoveltyIndex
+ * signed with the experiment's novelty parameters. Admitted entries carry the signature their NoveltyAssessed
+ * recorded; one admitted without an assessment (the no-novelty ablation) is signed from its code here.
+ */
 async function loadCorpus(store: EventStore, experimentId: string, asOfCycle: number | undefined):
   Promise<{ index: NoveltyIndex; names: Map<string, EntryInfo> }> {
-  let index: NoveltyIndex | null = null;
-  const names = new Map<string, EntryInfo>();
-  const codes = new Map<string, string>();
-  let lastCompleted: number | null = null;
-  for await (const event of iterateAll(store, { types: EVENT_TYPES })) {
-    const data = event.data as { experimentId?: string; cycle?: number; candidateId?: string };
-    if (data.experimentId !== experimentId) continue;
-    if (event.type === 'ExperimentRegistered') {
-      index = new NoveltyIndex((event.data as { config: { novelty: NoveltyParameters } }).config.novelty);
-      continue;
-    }
-    if (!index) continue;
-    if (event.type === 'CycleCompleted') { lastCompleted = data.cycle ?? lastCompleted; continue; }
-    if (asOfCycle !== undefined && typeof data.cycle === 'number' && data.cycle > asOfCycle) continue;
-    if (event.type === 'CorpusSeeded') {
-      for (const entry of (event.data as { entries: { entryId: string; name: string }[] }).entries) {
-        names.set(entry.entryId, { name: entry.name, candidateId: null, cycle: null });
-      }
-    }
-    if (event.type === 'CandidateGenerated') { codes.set(data.candidateId!, (event.data as { code: string }).code); continue; }
-    if (event.type === 'CandidateAdmitted') {
-      const { architectureId } = event.data as { architectureId: string };
-      names.set(architectureId, { name: architectureId, candidateId: data.candidateId!, cycle: data.cycle ?? null });
-      // Admitted without a novelty assessment (the no-novelty ablation): sign its code here.
-      if (!index.hasPending(data.candidateId!)) {
-        const code = codes.get(data.candidateId!);
-        if (code !== undefined) index.addCorpusEntry(architectureId, index.signer.sign(code).signature);
-        continue;
-      }
-    }
-    index.apply(event);
-  }
-  if (!index) {
+  const events: RecordedEvent[] = [];
+  for await (const event of iterateAll(store, { types: EVENT_TYPES })) if (experimentIdOf(event) === experimentId) events.push(event);
+  const registered = firstEvent(events, 'ExperimentRegistered');
+  const corpus = corpusAsOf(events, experimentId, asOfCycle === undefined ? {} : { cycle: asOfCycle });
+  if (!registered || !corpus) {
     throw new LedgerError('NOT_FOUND', `experiment ${experimentId} is not in the ledger`, 'List experiments with `nas-ledger experiments list`.');
   }
-  if (asOfCycle !== undefined && (lastCompleted === null || lastCompleted < asOfCycle) && asOfCycle > 0) {
+  const index = new NoveltyIndex(registered.data.config.novelty);
+  const recordedSignatures = new Map<string, string>();
+  for (const event of events) {
+    if (isEvent(event, 'NoveltyAssessed') && !recordedSignatures.has(event.data.candidateId)) {
+      recordedSignatures.set(event.data.candidateId, event.data.signature);
+    }
+  }
+  const names = new Map<string, EntryInfo>();
+  const code = new Map(corpus.entries.map((e) => [e.entryId, e.code]));
+  const seedIds = new Set(corpus.members.filter((m) => m.source === 'seed').map((m) => m.entryId));
+  index.seedCorpus(corpus.entries.filter((e) => seedIds.has(e.entryId)));
+  for (const member of corpus.members) {
+    if (member.source === 'seed') {
+      names.set(member.entryId, { name: member.name, candidateId: null, cycle: null });
+      continue;
+    }
+    const architectureId = member.architectureId ?? member.entryId;
+    names.set(architectureId, { name: architectureId, candidateId: member.candidateId, cycle: member.cycle });
+    const signature = recordedSignatures.get(member.entryId);
+    const source = code.get(member.entryId);
+    if (signature !== undefined) index.addCorpusEntry(architectureId, decodeSignature(signature, index.params.permutations));
+    else if (source !== undefined) index.addCorpusEntry(architectureId, index.signer.sign(source).signature);
+  }
+  if (asOfCycle !== undefined && (corpus.lastCompletedCycle === null || corpus.lastCompletedCycle < asOfCycle) && asOfCycle > 0) {
     log(`note: cycle ${asOfCycle} has not completed; the corpus includes what was admitted so far`);
   }
   return { index, names };
