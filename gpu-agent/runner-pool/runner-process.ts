@@ -1,7 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import { repoRoot } from '../../src/shared/repo-root';
+import { defaultPython, startPython } from '../python/start-python';
 import {
   RUNNER_PROTOCOL_VERSION, RunnerProtocolError, parseReply, validateHello, type RunnerHello, type RunnerReply,
 } from './runner-protocol';
@@ -25,8 +24,7 @@ export interface RunnerProcessOptions {
   readonly log?: (line: string) => void;
 }
 
-export const defaultPython = (): string => process.env.NAS_LEDGER_PYTHON || '/usr/bin/python3';
-export const runnerScript = (): string => join(repoRoot(), 'gpu-agent', 'runner', 'runner.py');
+export { defaultPython } from '../python/start-python';
 
 interface Pending {
   readonly id: string;
@@ -46,10 +44,7 @@ export class RunnerProcess {
 
   static start(options: RunnerProcessOptions = {}): Promise<RunnerProcess> {
     const log = options.log ?? ((line: string) => process.stderr.write(`runner: ${line}\n`));
-    const [file, ...args] = options.command ?? [options.python ?? defaultPython(), '-u', '-B', runnerScript()];
-    const child = spawn(file, args, {
-      cwd: repoRoot(), env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = startPython('runner.py', [], options);
     createInterface({ input: child.stderr }).on('line', (line) => log(line.slice(0, 2000)));
     const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
     return new Promise((resolve, reject) => {

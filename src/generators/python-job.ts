@@ -1,26 +1,15 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { LedgerError, type ErrorCode, ERROR_CODES } from '../../domain/shared/ledger-error';
-import { repoRoot } from '../shared/repo-root';
+import { startPython } from '../../gpu-agent/python/start-python';
 
-/** The Python that has transformers and peft: $NAS_LEDGER_LLM_PYTHON, else .cache/llm-venv (scripts/setup-llm-venv.sh), else python3. */
-export function llmPython(explicit?: string): string {
-  if (explicit) return explicit;
-  const env = process.env.NAS_LEDGER_LLM_PYTHON;
-  if (env) return env;
-  const venv = join(repoRoot(), '.cache', 'llm-venv', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
-}
+export { llmPython } from '../../gpu-agent/python/start-python';
 
 /**
  * Runs one gpu-agent/runner script as a one-shot job: the config as JSON on stdin, one JSON answer
  * ({ok, result} | {ok: false, error}) as the last line of stdout. Errors come back as LedgerErrors.
  */
 export function runPythonJob<T>(python: string, script: string, config: unknown, timeoutMs: number): Promise<T> {
-  const path = join(repoRoot(), 'gpu-agent', 'runner', script);
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [path], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const child = startPython(script, [], { python, cwd: process.cwd() });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
+import { defaultPython, runnerScriptPath, startPython } from '../../../gpu-agent/python/start-python';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_NOVELTY, type NoveltyParameters } from '../../../domain/experiment/config';
 import { isEvent, experimentIdOf, firstEvent } from '../../../domain/experiment/ledger-event';
@@ -15,7 +14,6 @@ import { corpusAsOf } from '../../../projections/corpus/query';
 import type { EventStore } from '../../ledger/event-store.port';
 import { iterateAll } from '../../ledger/iterate-all';
 import { openEventStore } from '../../ledger/open-event-store';
-import { repoRoot } from '../../shared/repo-root';
 import { intOption, log, printJson, printLine } from '../cli-context';
 
 export function register(program: Command): void {
@@ -118,21 +116,22 @@ type StructuralResult = { structuralMatch: boolean; structuralNote?: string; str
 async function compareStructure(a: string, b: string, dataset: string): Promise<StructuralResult> {
   let script: string;
   try {
-    script = join(repoRoot(), 'gpu-agent', 'runner', 'fingerprint.py');
+    script = runnerScriptPath('fingerprint.py');
   } catch {
     return { structuralMatch: null, structuralNote: 'the nas-ledger checkout (gpu-agent/runner/fingerprint.py) was not found' };
   }
   if (!existsSync(script)) return { structuralMatch: null, structuralNote: `${script} does not exist` };
-  if (!existsSync('/usr/bin/python3')) return { structuralMatch: null, structuralNote: '/usr/bin/python3 is not installed' };
-  const [ga, gb] = await Promise.all([runFingerprint(script, a, dataset), runFingerprint(script, b, dataset)]);
+  if (!existsSync(defaultPython())) return { structuralMatch: null, structuralNote: `${defaultPython()} is not installed` };
+  const [ga, gb] = await Promise.all([runFingerprint(a, dataset), runFingerprint(b, dataset)]);
   if ('error' in ga) return { structuralMatch: null, structuralNote: `${a}: ${ga.error}` };
   if ('error' in gb) return { structuralMatch: null, structuralNote: `${b}: ${gb.error}` };
   return { structuralMatch: ga.fingerprint === gb.fingerprint, structuralA: ga.fingerprint, structuralB: gb.fingerprint };
 }
 
-function runFingerprint(script: string, file: string, dataset: string): Promise<{ fingerprint: string } | { error: string }> {
+function runFingerprint(file: string, dataset: string): Promise<{ fingerprint: string } | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/python3', [script, '--file', file, '--dataset', dataset], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startPython('fingerprint.py', ['--file', file, '--dataset', dataset], { cwd: process.cwd() });
+    child.stdin.end();
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
