@@ -38,13 +38,16 @@ def main(argv):
     tok = Tokenizer(models.BPE(unk_token='<unk>'))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=opts['--vocab'], special_tokens=SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(vocab_size=opts['--vocab'], special_tokens=SPECIAL,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator(texts, trainer=trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token='<unk>', bos_token='<s>', eos_token='</s>', pad_token='</s>')
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token='<unk>', bos_token='<s>', eos_token='</s>',
+                                   pad_token='</s>')
     fast.chat_template = CHAT_TEMPLATE
     torch.manual_seed(opts['--seed'])
     config = LlamaConfig(
-        vocab_size=len(fast), hidden_size=opts['--hidden'], intermediate_size=2 * opts['--hidden'], num_hidden_layers=opts['--layers'],
+        vocab_size=len(fast), hidden_size=opts['--hidden'], intermediate_size=2 * opts['--hidden'],
+        num_hidden_layers=opts['--layers'],
         num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=4096,
         bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id,
     )

@@ -81,7 +81,7 @@ def files(name, data_root=None):
     directory = os.path.join(resolve_root(data_root), s['dir'])
     paths = [_find(directory, f) for f in FILES[s['format']]]
     if None in paths:
-        missing = [f for f, p in zip(FILES[s['format']], paths) if p is None]
+        missing = [f for f, p in zip(FILES[s['format']], paths, strict=True) if p is None]
         raise DatasetMissing(
             f'dataset {name!r} not found: {directory} lacks {", ".join(missing)}. Put {HOW_TO_GET[s["format"]]} '
             f'in {directory} (set NAS_LEDGER_DATA or dataRoot to use another root).')

@@ -3,7 +3,8 @@
 The graph is the StructuralGraph of domain/novelty/structural-fingerprint.ts:
   {"nodes": [{"id": "n0", "op": "Conv2d", "attrs": {...}, "outShape": [16, 28, 28]}, ...],
    "edges": [["n0", "n1"], ...]}
-ids follow the traced execution order, shapes are for a batch of 1 (batch dimension included), and names the author chose
+ids follow the traced execution order, shapes are for a batch of 1 (batch dimension included), and names the author
+chose
 (attribute names, variable names) never appear, so renaming a layer does not change the graph.
 torch.fx traces the module; when a model cannot be traced symbolically (data-dependent control flow) the graph
 falls back to the sequence of leaf-module calls recorded by forward hooks.

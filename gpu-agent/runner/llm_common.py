@@ -22,7 +22,7 @@ def read_config(allowed, defaults):
     try:
         cfg = json.loads(sys.stdin.read())
     except json.JSONDecodeError as error:
-        raise JobError('BAD_INPUT', f'the job config is not JSON: {error}')
+        raise JobError('BAD_INPUT', f'the job config is not JSON: {error}') from None
     unknown = sorted(set(cfg) - set(allowed))
     if unknown:
         raise JobError('BAD_INPUT', f'unknown config keys {unknown}', f'allowed: {sorted(allowed)}')
@@ -36,7 +36,8 @@ def libraries():
     import torch
     import transformers
     import peft
-    return {'torch': torch.__version__, 'transformers': transformers.__version__, 'peft': peft.__version__, 'python': sys.version.split()[0]}
+    return {'torch': torch.__version__, 'transformers': transformers.__version__, 'peft': peft.__version__,
+            'python': sys.version.split()[0]}
 
 
 def resolve_device(name):
@@ -44,7 +45,8 @@ def resolve_device(name):
     if name == 'auto':
         return 'cuda' if torch.cuda.is_available() else 'cpu'
     if name == 'cuda' and not torch.cuda.is_available():
-        raise JobError('UNAVAILABLE', 'device cuda was asked for but no GPU is visible', 'Use --device cpu or run on a GPU machine.')
+        raise JobError('UNAVAILABLE', 'device cuda was asked for but no GPU is visible',
+                       'Use --device cpu or run on a GPU machine.')
     if name not in ('cpu', 'cuda'):
         raise JobError('BAD_INPUT', f'unknown device {name!r}', 'Use cpu, cuda or auto.')
     return name
@@ -55,14 +57,17 @@ def load_model(path, device, adapter=None, trainable=False):
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     if not os.path.isdir(path):
-        raise JobError('NOT_FOUND', f'model directory {path} does not exist', 'Give the path of a local Hugging Face model directory (config.json, weights, tokenizer).')
+        raise JobError('NOT_FOUND', f'model directory {path} does not exist',
+                       'Give the path of a local Hugging Face model directory (config.json, weights, tokenizer).')
     try:
         config = AutoConfig.from_pretrained(path, local_files_only=True)
     except Exception as error:
-        raise JobError('BAD_INPUT', f'{path} is not a Hugging Face model directory: {error}', 'It needs a config.json.')
+        raise JobError('BAD_INPUT', f'{path} is not a Hugging Face model directory: {error}',
+                       'It needs a config.json.') from None
     architectures = getattr(config, 'architectures', None) or []
     if not any(a.endswith('ForCausalLM') for a in architectures):
-        raise JobError('BAD_INPUT', f'{path} is not a causal language model (architectures: {architectures})', 'Use a decoder-only code model such as DeepSeek-Coder.')
+        raise JobError('BAD_INPUT', f'{path} is not a causal language model (architectures: {architectures})',
+                       'Use a decoder-only code model such as DeepSeek-Coder.')
     dtype = torch.bfloat16 if device == 'cuda' else torch.float32
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, torch_dtype=dtype).to(device)
@@ -96,5 +101,6 @@ def run(main):
         print(json.dumps({'ok': False, 'error': {'code': error.code, 'message': str(error), 'hint': error.hint}}))
         return 1
     except Exception as error:  # a bug or a library failure: still one JSON answer, never a bare traceback
-        print(json.dumps({'ok': False, 'error': {'code': 'INTERNAL', 'message': f'{type(error).__name__}: {error}', 'hint': None}}))
+        message = f'{type(error).__name__}: {error}'
+        print(json.dumps({'ok': False, 'error': {'code': 'INTERNAL', 'message': message, 'hint': None}}))
         return 1

@@ -30,15 +30,18 @@ def main():
     t1 = time.time()
     for i, request in enumerate(cfg['requests']):
         prompt = render_chat(tokenizer, request['messages'], add_generation_prompt=True)
-        inputs = tokenizer(prompt, return_tensors='pt', add_special_tokens=False, return_token_type_ids=False).to(device)
+        inputs = tokenizer(prompt, return_tensors='pt', add_special_tokens=False,
+                           return_token_type_ids=False).to(device)
         torch.manual_seed(cfg['seed'] + i)
         with torch.no_grad():
             out = model.generate(
-                **inputs, do_sample=True, temperature=decoding['temperature'], top_k=decoding['topK'], top_p=decoding['topP'],
+                **inputs, do_sample=True, temperature=decoding['temperature'], top_k=decoding['topK'],
+                top_p=decoding['topP'],
                 max_new_tokens=decoding['maxNewTokens'], pad_token_id=tokenizer.pad_token_id,
             )
         new_tokens = out[0][inputs['input_ids'].shape[1]:]  # (T_new,)
-        outputs.append({'text': tokenizer.decode(new_tokens, skip_special_tokens=True), 'outputTokens': int(new_tokens.shape[0])})
+        outputs.append({'text': tokenizer.decode(new_tokens, skip_special_tokens=True),
+                        'outputTokens': int(new_tokens.shape[0])})
     return {'outputs': outputs, 'device': device, 'libraries': libraries(),
             'timings': {'load': round(load_s, 3), 'generate': round(time.time() - t1, 3)}}
 

@@ -103,7 +103,8 @@ def main():
         for k, i in enumerate(order):
             ids, labels = examples[i]
             # bf16 autocast on the GPU; the CPU build of torch 1.13 cannot even construct a disabled CUDA autocast.
-            amp = torch.autocast(device_type='cuda', dtype=torch.bfloat16) if device == 'cuda' else contextlib.nullcontext()
+            amp = (torch.autocast(device_type='cuda', dtype=torch.bfloat16) if device == 'cuda'
+                   else contextlib.nullcontext())
             with amp:
                 out = model(input_ids=torch.tensor([ids], device=device), labels=torch.tensor([labels], device=device))
             (out.loss / accumulation).backward()
@@ -119,7 +120,8 @@ def main():
     train_s = time.time() - t1
     loss_after = mean_loss(model, examples, device)
     model.save_pretrained(cfg['out'])
-    return {'lossBefore': loss_before, 'lossAfter': loss_after, 'epochLosses': epoch_losses, 'steps': steps, 'hyper': hyper,
+    return {'lossBefore': loss_before, 'lossAfter': loss_after, 'epochLosses': epoch_losses, 'steps': steps,
+            'hyper': hyper,
             'optimizer': optimizer_name, 'device': device, 'libraries': libraries(), 'examples': len(examples),
             'timings': {'load': round(load_s, 3), 'train': round(train_s, 3)}}
 

@@ -16,7 +16,7 @@ MAX_DIMS = 8
 def _capture():
     # Captured now, as closure cells: later changes to torch.Tensor, builtins or this module's globals do not
     # reach them. TensorBase is the C type; its descriptors cannot be reassigned from Python.
-    tensor_base = getattr(torch._C, 'TensorBase', None) or getattr(torch._C, '_TensorBase')
+    tensor_base = getattr(torch._C, 'TensorBase', None) or torch._C._TensorBase
     shape_of = tensor_base.__dict__['shape'].__get__
     requires_grad_of = tensor_base.__dict__['requires_grad'].__get__
     no_torch_function = torch._C.DisableTorchFunction
@@ -49,7 +49,8 @@ def _capture():
                     continue
                 for name, t in dict_items(table):
                     if is_instance(t, tensor_base):
-                        add(prefix + str_class(name), t, 'param' if kind == 'param' and is_instance(t, parameter_class) else kind)
+                        is_param = kind == 'param' and is_instance(t, parameter_class)
+                        add(prefix + str_class(name), t, 'param' if is_param else kind)
             for name, value in dict_items(attributes):
                 if name in ('_parameters', '_buffers', '_modules'):
                     continue

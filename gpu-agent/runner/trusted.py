@@ -141,7 +141,8 @@ class Measurer:
             if not isinstance(libraries, dict) or len(libraries) > 16 or \
                     not all(v is None or isinstance(v, str) for v in libraries.values()):
                 _bad('libraries must map names to versions')
-            out['libraries'] = {clean_text(k, 40): None if v is None else clean_text(v, 100) for k, v in libraries.items()}
+            out['libraries'] = {clean_text(k, 40): None if v is None else clean_text(v, 100)
+                                for k, v in libraries.items()}
         if 'inShape' in result:
             shape = result['inShape']
             if not isinstance(shape, list) or len(shape) > MAX_DIMS or \
