@@ -60,7 +60,10 @@ async function grammar(dir: string): Promise<void> {
   const validRate = (theta: GrammarTheta, seed: number): number => {
     const rng = seededRng(seed);
     let ok = 0;
-    for (let i = 0; i < 2000; i += 1) if (analysePlan(planArchitecture(sampleDecisions(theta, rng)), { inShape: [1, 28, 28], classes: 10, parameterBudget: 500_000 }).failure === null) ok += 1;
+    for (let i = 0; i < 2000; i += 1) {
+      const plan = planArchitecture(sampleDecisions(theta, rng));
+      if (analysePlan(plan, { inShape: [1, 28, 28], classes: 10, parameterBudget: 500_000 }).failure === null) ok += 1;
+    }
     return ok / 2000;
   };
   let theta = initialTheta();
@@ -78,7 +81,9 @@ async function grammar(dir: string): Promise<void> {
   const sets = full.slice(0, 150).map((p) => signer.shingles(signer.tokenTexts(p.code)));
   let pairs = 0;
   let dups = 0;
-  for (let i = 0; i < sets.length; i += 1) for (let j = i + 1; j < sets.length; j += 1) { pairs += 1; if (exactJaccard(sets[i]!, sets[j]!) > DEFAULT_NOVELTY.nearDuplicateTau) dups += 1; }
+  for (let i = 0; i < sets.length; i += 1) {
+    for (let j = i + 1; j < sets.length; j += 1) { pairs += 1; if (exactJaccard(sets[i]!, sets[j]!) > DEFAULT_NOVELTY.nearDuplicateTau) dups += 1; }
+  }
   console.log(`grammar  near-duplicate pairs (exact shingle Jaccard > ${DEFAULT_NOVELTY.nearDuplicateTau}) among 150 programs: ${dups}/${pairs} (${(100 * dups / pairs).toFixed(2)}%)`);
 }
 

@@ -39,7 +39,11 @@ async function startRunner(script: string, version: number, env: Record<string, 
   };
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 export async function measurementRatio(programCount: number, baseline: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync('/var/tmp/nas-ledger-bench-ratio-');

@@ -101,7 +101,7 @@ export function mutateProgram(source: string, seed: number): string {
       const numbers = [...out.matchAll(/\b(16|24|32|48|64|96|128|192|256|512)\b/g)];
       if (numbers.length) {
         const m = numbers[Math.floor(next() * numbers.length)]!;
-        out = out.slice(0, m.index) + String(pick(next, WIDTHS)) + out.slice(m.index! + m[0].length);
+        out = out.slice(0, m.index) + String(pick(next, WIDTHS)) + out.slice(m.index + m[0].length);
       }
     } else if (kind === 1) {
       const from = LOCALS.find((l) => new RegExp(`\\b${l}\\b = self`).test(out));
@@ -116,7 +116,7 @@ export function mutateProgram(source: string, seed: number): string {
       const acts = [...out.matchAll(/nn\.(ReLU|GELU|SiLU|ELU|Tanh|Hardswish)\(\)/g)];
       if (acts.length) {
         const m = acts[Math.floor(next() * acts.length)]!;
-        out = out.slice(0, m.index) + pick(next, ACTS) + out.slice(m.index! + m[0].length);
+        out = out.slice(0, m.index) + pick(next, ACTS) + out.slice(m.index + m[0].length);
       }
     }
   }

@@ -116,7 +116,10 @@ function parseHunks(diff: string): Hunk[] {
   for (const line of lines) {
     const header = HUNK_HEADER.exec(line);
     if (header) {
-      current = { oldStart: Number(header[1]), oldCount: header[2] === undefined ? 1 : Number(header[2]), newCount: header[4] === undefined ? 1 : Number(header[4]), body: [] };
+      current = {
+        oldStart: Number(header[1]), oldCount: header[2] === undefined ? 1 : Number(header[2]),
+        newCount: header[4] === undefined ? 1 : Number(header[4]), body: [],
+      };
       hunks.push(current);
       continue;
     }

@@ -65,7 +65,7 @@ function collectDeclaredNames(tokens: readonly PyToken[]): Set<string> {
     const first = statement[0];
     if (first) {
       const head = first.kind === 'keyword' && first.text === 'async' ? statement[1] : first;
-      pendingScope = head?.kind === 'keyword' && (head.text === 'def' || head.text === 'class') ? head.text as Scope : 'block';
+      pendingScope = head?.kind === 'keyword' && (head.text === 'def' || head.text === 'class') ? head.text : 'block';
       declareInStatement(statement, enclosing() === 'class', declare);
     }
     if (t?.kind === 'indent') scopes.push(pendingScope);
@@ -76,8 +76,8 @@ function collectDeclaredNames(tokens: readonly PyToken[]): Set<string> {
 }
 
 function declareInStatement(s: readonly PyToken[], inClassBody: boolean, declare: (name: string) => void): void {
-  const isOp = (k: number, text: string): boolean => s[k]?.kind === 'op' && s[k]!.text === text;
-  const isKw = (k: number, text: string): boolean => s[k]?.kind === 'keyword' && s[k]!.text === text;
+  const isOp = (k: number, text: string): boolean => s[k]?.kind === 'op' && s[k].text === text;
+  const isKw = (k: number, text: string): boolean => s[k]?.kind === 'keyword' && s[k].text === text;
   const isImport = isKw(0, 'import') || isKw(0, 'from');
   if (isImport) return;
   let k0 = isKw(0, 'async') ? 1 : 0;

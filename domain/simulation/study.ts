@@ -56,11 +56,11 @@ export interface MeanMetrics extends CycleMetrics {
 /** Per-cycle means and standard deviations over `trials` independent seeds. */
 export function runTrials(p: StudyParameters, trials: number): MeanMetrics[] {
   const runs = Array.from({ length: trials }, (_, t) => runTrial({ ...p, seed: deriveSeed(p.seed, 'rep', t) }));
-  const keys = ['validity', 'novelty', 'diversity', 'fitness'] as const;
+  type MetricKey = 'validity' | 'novelty' | 'diversity' | 'fitness';
   return runs[0]!.map((first, c) => {
     const at = runs.map((r) => r[c]!);
-    const mean = (k: (typeof keys)[number]) => at.reduce((s, m) => s + m[k], 0) / at.length;
-    const sd = (k: (typeof keys)[number]) => {
+    const mean = (k: MetricKey) => at.reduce((s, m) => s + m[k], 0) / at.length;
+    const sd = (k: MetricKey) => {
       const m = mean(k);
       return at.length > 1 ? Math.sqrt(at.reduce((s, x) => s + (x[k] - m) ** 2, 0) / (at.length - 1)) : 0;
     };

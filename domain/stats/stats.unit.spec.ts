@@ -32,7 +32,7 @@ describe('the Wilson score interval', () => {
     // z = 1.959964 (PROTOCOLS.md) versus scipy's 1.959963984540054 moves the bounds by < 1e-7.
     for (const [k, n, low, high] of cases) {
       const ci = wilsonInterval(k, n)!;
-      assert.ok(Math.abs(ci[0] - low) < 1e-7 && Math.abs(ci[1] - high) < 1e-7, `${k}/${n}: ${ci} vs [${low}, ${high}]`);
+      assert.ok(Math.abs(ci[0] - low) < 1e-7 && Math.abs(ci[1] - high) < 1e-7, `${k}/${n}: ${JSON.stringify(ci)} vs [${low}, ${high}]`);
     }
   });
 

@@ -79,7 +79,8 @@ export async function evaluateProgram(options: EvaluateProgramOptions): Promise<
     const job = options.validateOnly ? 'validate' : protocol === 'full' ? 'full_train' : 'evaluate';
     const r = await pool.run(job, code, {
       dataset, protocol, device: device.device, subset: options.subset, valSubset: options.valSubset, seed: options.seed,
-      parameterBudget: options.parameterBudget, flopsBudget: options.flopsBudget ?? null, timeoutS: options.timeoutS, epochs: options.epochs ?? null, threads: options.threads ?? 1,
+      parameterBudget: options.parameterBudget, flopsBudget: options.flopsBudget ?? null, timeoutS: options.timeoutS,
+      epochs: options.epochs ?? null, threads: options.threads ?? 1,
     });
     return {
       // the same keys whatever stage ended the job: a timeout has no numbers, so they are null, never missing

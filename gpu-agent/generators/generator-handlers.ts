@@ -37,7 +37,9 @@ export function registerGeneratorHandlers(registry: JobHandlerRegistry, options:
   registry.register('fine-tune', createFineTuneHandler(options));
 }
 
-async function openFor(options: GeneratorHandlerOptions, spec: string, version: string, experiment: { dataset?: string; parameterBudget?: number } = {}): Promise<Generator> {
+async function openFor(
+  options: GeneratorHandlerOptions, spec: string, version: string, experiment: { dataset?: string; parameterBudget?: number } = {},
+): Promise<Generator> {
   const open = options.open ?? createGenerator;
   const generator = await open(spec, { artifactDir: options.artifactDir, version, python: options.python, device: options.device, ...experiment });
   if (generator.ref.version !== version) {
@@ -100,7 +102,7 @@ async function appendCandidate(options: GeneratorHandlerOptions, job: GenerateJo
   let state = candidateDecider.initialState();
   const events: CandidateEvent[] = [];
   for (const command of commands) {
-    const decided = candidateDecider.decide(command, state) as CandidateEvent[];
+    const decided = candidateDecider.decide(command, state);
     for (const e of decided) { state = candidateDecider.evolve(state, e); events.push(e); }
   }
   const envelopes: NewEvent[] = events.map((event, i) => ({
@@ -140,7 +142,10 @@ export function createFineTuneHandler(options: GeneratorHandlerOptions): (job: F
       const result = await generator.fineTune(job.corpusVersion, corpus);
       const { outcome } = await handleCommand(options.store, stream, experimentDecider, {
         type: 'RecordFineTuned',
-        data: { experimentId: job.experimentId, cycle: job.cycle, to: result.to, adapterHash: result.adapterHash, loss: result.loss, durationMs: Math.round(result.durationMs) },
+        data: {
+          experimentId: job.experimentId, cycle: job.cycle, to: result.to, adapterHash: result.adapterHash, loss: result.loss,
+          durationMs: Math.round(result.durationMs),
+        },
       }, { commandId: `FineTune:${job.experimentId}:${job.cycle}`, correlationId: job.correlationId, causationId: job.causationId, actor: `agent/${options.agentId}`, now }, ONE_ATTEMPT);
       if (outcome === 'conflict') throw new LedgerError('CONFLICT', `experiment ${job.experimentId} changed while recording its fine-tune`, 'The bus redelivers the job; nothing to do.');
       options.log?.(`agent ${options.agentId}: fine-tuned ${job.generatorSpec} ${job.from.version} -> ${result.to.version} on ${result.used}/${corpus.length} entries`);

@@ -148,14 +148,14 @@ export function parseReply(line: string): RunnerReply {
   if (msg.ok === true) {
     onlyKeys(msg, new Set(['v', 'id', 'ok', 'result']), 'a reply');
     if (!isObject(msg.result)) return fail('result must be an object');
-    return { id: msg.id as string | null, ok: true, result: msg.result };
+    return { id: msg.id, ok: true, result: msg.result };
   }
   if (msg.ok === false) {
     onlyKeys(msg, new Set(['v', 'id', 'ok', 'error']), 'an error reply');
     const error = msg.error;
     if (!isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string') return fail('malformed error');
     onlyKeys(error, new Set(['code', 'message', 'hint']), 'an error');
-    return { id: msg.id as string | null, ok: false, error: { code: error.code, message: error.message, hint: (error.hint as string | null) ?? null } };
+    return { id: msg.id, ok: false, error: { code: error.code, message: error.message, hint: (error.hint as string | null) ?? null } };
   }
   return fail('ok must be true or false');
 }
@@ -184,7 +184,6 @@ export function validateResult(value: unknown, job: RunnerJobKind): RunnerResult
 }
 
 /** Control characters (C0, C1, DEL, line separators, bidirectional overrides), which can disguise stored text. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 export const REASON_LIMIT = 400;
 

@@ -52,7 +52,7 @@ export type Draft<T> = { -readonly [K in keyof T]: T[K] };
 /** The node itself when the open fold created it, else an owned copy made by `copy`: the node an update may write to. */
 export function editable<T extends object>(node: T, copy: (node: T) => Draft<T>): Draft<T> {
   if (ownedByFold === null) return copy(node);
-  if (ownedByFold.has(node)) return node as Draft<T>;
+  if (ownedByFold.has(node)) return node;
   const fresh = copy(node);
   ownedByFold.add(fresh);
   return fresh;
@@ -67,7 +67,7 @@ export function assoc<V>(record: Readonly<Record<string, V>>, key: string, value
 
 /** `values` with `value` at `index` (an index equal to the length appends): in place when owned, else a copy. */
 export function assocIndex<T>(values: readonly T[], index: number, value: T): readonly T[] {
-  const target = editable(values, (v) => v.slice()) as T[];
+  const target = editable(values, (v) => v.slice());
   target[index] = value;
   return target;
 }

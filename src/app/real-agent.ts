@@ -18,7 +18,10 @@ export interface RealAgent {
   close(): Promise<void>;
 }
 
-export async function startRealAgent(store: EventStore, storeUrl: string, config: ExperimentConfig, options: { workers?: number; valSubset?: number | null; log?: (line: string) => void } = {}): Promise<RealAgent> {
+export async function startRealAgent(
+  store: EventStore, storeUrl: string, config: ExperimentConfig,
+  options: { workers?: number; valSubset?: number | null; log?: (line: string) => void } = {},
+): Promise<RealAgent> {
   const location = resolveStoreLocation(storeUrl);
   const registry = new JobHandlerRegistry();
   const agent = await createGpuAgent({
@@ -31,5 +34,7 @@ export async function startRealAgent(store: EventStore, storeUrl: string, config
 
 /** The version a generator starts from (cycle 1), as its own factory names it. */
 export function initialGeneratorRef(config: ExperimentConfig, storeUrl: string): Promise<GeneratorRef> {
-  return initialRefOf(config.generator, { artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device });
+  return initialRefOf(config.generator, {
+    artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device,
+  });
 }

@@ -16,7 +16,6 @@ import { OrchestratorService } from '../orchestrator/orchestrator.module';
 import type { SeedCorpusSource } from '../orchestrator/orchestrator';
 import { CommandBus } from '@nestjs/cqrs';
 import { RegisterExperimentCommand } from '../experiments/register-experiment/register-experiment.command';
-import type { RegisterExperimentDto } from '../experiments/register-experiment/register-experiment.dto';
 import type { LoopView } from '../orchestrator/loop-view';
 import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
 import { startLocalAgent } from './local-agent';
@@ -63,7 +62,7 @@ export function newExperimentId(config: ExperimentConfig): string {
 
 /** Registers the experiment through the CommandBus (idempotently: the same id and config twice is one registration). */
 export async function registerExperiment(commands: CommandBus, experimentId: string, config: ExperimentConfig): Promise<void> {
-  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config as unknown as RegisterExperimentDto['config'] },
+  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config },
     { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run' }));
 }
 

@@ -82,10 +82,11 @@ export class KafkaBus implements AgentBus {
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: Math.max(1, options.concurrency ?? 1),
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      eachMessage: async (payload) => {
+        const { topic, partition, message } = payload;
         const job = parseJob(message.value);
         if (job) {
-          const beat = setInterval(() => { heartbeat().catch(() => undefined); }, 1000);
+          const beat = setInterval(() => { payload.heartbeat().catch(() => undefined); }, 1000);
           const at = `${partition}@${message.offset}`;
           try {
             await handler(job);

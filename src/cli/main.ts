@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { COMMANDS } from './commands';
@@ -8,12 +10,17 @@ export function buildProgram(): Command {
     .description('An event-sourced experiment ledger for LLM-driven neural architecture search.\n' +
       'Exit status: 0 ok, 2 bad input, 3 not found, 4 conflict, 5 refused by a domain rule, 6 integrity failure,\n' +
       '7 too large, 8 store locked, 9 unavailable, 10 timeout, 11 unsupported, 130 interrupted, 1 internal error.')
-    .version(require('../../../package.json').version as string)
+    .version(packageVersion())
     .enablePositionalOptions() // lets subcommands own flags such as `generate --version V`
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
+}
+
+/** The version in the package.json beside dist/ (read at run time, as the built CLI is run from dist/src/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */

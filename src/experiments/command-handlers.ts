@@ -103,7 +103,9 @@ export const COMMAND_ROUTES: readonly CommandRoute[] = [
   onExperiment(SeedCorpusCommand, SeedCorpusDto, (dto) => ({ type: 'SeedCorpus', data: { experimentId: dto.experimentId, entries: dto.entries, source: dto.source } })),
   onExperiment(StartCycleCommand, StartCycleDto, (dto) => ({
     type: 'StartCycle',
-    data: { experimentId: dto.experimentId, cycle: dto.cycle, candidatesPlanned: dto.candidatesPlanned, ...(dto.generator ? { generator: dto.generator } : {}) },
+    data: {
+      experimentId: dto.experimentId, cycle: dto.cycle, candidatesPlanned: dto.candidatesPlanned, ...(dto.generator ? { generator: dto.generator } : {}),
+    },
   })),
   onExperiment(RequestFineTuneCommand, RequestFineTuneDto, (dto) => ({
     type: 'RequestFineTune', data: { experimentId: dto.experimentId, cycle: dto.cycle, corpusVersion: dto.corpusVersion, corpusHash: dto.corpusHash },

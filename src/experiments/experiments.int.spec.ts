@@ -162,7 +162,7 @@ describe('the experiment command side over the embedded store', () => {
     const c = candidateIdFor(EXP, 2, 0);
     await bus.execute(new RecordGeneratedCommand({ ...generated(c, 0), cycle: 2 }, meta(`gen:${c}`)));
     const attempt = (commandId: string, accuracy: number) => handleCommand(store, streamIds.candidate(c), candidateDecider,
-      { type: 'RecordEvaluation', data: { ...evaluation(c, accuracy), cycle: 2 } }, { commandId, actor: 'agent', now: fixedClock(NOW).now });
+      { type: 'RecordEvaluation', data: { ...evaluation(c, accuracy), cycle: 2 } }, { commandId, actor: 'agent', now: () => fixedClock(NOW).now() });
     const results = await Promise.allSettled([attempt('agent-a', 0.71), attempt('agent-b', 0.72)]);
     const written = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

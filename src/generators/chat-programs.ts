@@ -33,7 +33,9 @@ export interface ChatAnswer {
 }
 
 /** Extraction and (for deltas) strict application; failures become `parse` / `diff-apply` rejections, never exceptions. */
-export function resolveAnswer(index: number, request: ChatRequest, answer: ChatAnswer, generator: GeneratorRef, decoding: DecodingParameters, context: GenerationContext): GeneratedProgram {
+export function resolveAnswer(
+  index: number, request: ChatRequest, answer: ChatAnswer, generator: GeneratorRef, decoding: DecodingParameters, context: GenerationContext,
+): GeneratedProgram {
   const promptHash = promptTemplateHash(promptContextOf(context), request.parent !== null);
   const base = { index, promptHash, decoding, generator, outputTokens: answer.outputTokens };
   const raw = { code: answer.text, codeHash: sha256Hex(answer.text) };

@@ -168,7 +168,9 @@ export class OpenAiGenerator implements Generator {
       throw new LedgerError('UNSUPPORTED', `the endpoint ${this.version.baseUrl} cannot be fine-tuned from here without the base model's weights`,
         'Set NAS_LEDGER_OPENAI_LORA_BASE to a local copy of the served model (vLLM started with --enable-lora), or run with the noIteration ablation.');
     }
-    const llm = LocalLlmGenerator.open({ modelPath: base, artifacts: this.options.artifacts, dataset: this.options.dataset, parameterBudget: this.options.parameterBudget });
+    const llm = LocalLlmGenerator.open({
+      modelPath: base, artifacts: this.options.artifacts, dataset: this.options.dataset, parameterBudget: this.options.parameterBudget,
+    });
     const tuned = await llm.fineTune(corpusVersion, entries);
     const loraName = `nas-ledger-${tuned.adapterHash.slice(0, 16)}`;
     try {

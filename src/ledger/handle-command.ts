@@ -136,7 +136,7 @@ export async function handleCommand<Command, Event extends { readonly type: stri
       return {
         streamId, outcome: result.written ? 'written' : 'already-recorded', events, eventIds: newEvents.map((e) => e.eventId),
         streamVersion: result.lastStreamVersion, lastGlobalPosition: result.lastGlobalPosition,
-        state: events.reduce(decider.evolve, state), attempts: attempt,
+        state: events.reduce((s, e) => decider.evolve(s, e), state), attempts: attempt,
       };
     } catch (error) {
       if (!(error instanceof LedgerError) || error.code !== 'CONFLICT') throw error;

@@ -58,7 +58,10 @@ export class LoopOrchestrator {
   private readonly log: (line: string) => void;
   private readonly instance = randomUUID().slice(0, 8);
 
-  constructor(private readonly store: EventStore, private readonly bus: AgentBus, private readonly commands: LoopCommands, private readonly options: OrchestratorOptions) {
+  constructor(
+    private readonly store: EventStore, private readonly bus: AgentBus, private readonly commands: LoopCommands,
+    private readonly options: OrchestratorOptions,
+  ) {
     this.view = emptyView(options.experimentId);
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
@@ -237,7 +240,7 @@ export class LoopOrchestrator {
     }
     await this.judgeInOrder(cycle);
     const all = cycle.candidates.filter(Boolean);
-    if (all.length === cycle.planned && all.every((c) => isTerminal(c!))) await this.requestFineTune(cycle);
+    if (all.length === cycle.planned && all.every((c) => isTerminal(c))) await this.requestFineTune(cycle);
   }
 
   /**

@@ -46,7 +46,10 @@ function experimentCommandFor(event: ExperimentEvent, candidates: Array<{ cycle:
     case 'CorpusSeeded': return { type: 'SeedCorpus', data: { experimentId, entries: event.data.entries, source: event.data.source } };
     case 'CycleStarted': return {
       type: 'StartCycle',
-      data: { experimentId, cycle: event.data.cycle, candidatesPlanned: event.data.candidatesPlanned, ...(event.data.cycle === 1 ? { generator: event.data.generator } : {}) },
+      data: {
+        experimentId, cycle: event.data.cycle, candidatesPlanned: event.data.candidatesPlanned,
+        ...(event.data.cycle === 1 ? { generator: event.data.generator } : {}),
+      },
     };
     case 'GeneratorFineTuneRequested': return { type: 'RequestFineTune', data: { experimentId, cycle: event.data.cycle, corpusVersion: event.data.corpusVersion, corpusHash: event.data.corpusHash } };
     case 'GeneratorFineTuned': {

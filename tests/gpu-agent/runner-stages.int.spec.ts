@@ -74,10 +74,10 @@ describe('runner: validation stages, the one-epoch proxy and its provenance', ()
     const open = await pool.run('validate', GOOD, TINY);
     assert.equal(open.stage, 'passed', open.reason ?? '');
     assert.ok(open.flops !== null && open.flops > 1000, `flops ${open.flops}`);
-    const over = await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops! - 1 });
+    const over = await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops - 1 });
     assert.equal(over.stage, 'budget');
     assert.match(over.reason ?? '', /FLOPs per sample exceed the compute budget/);
-    assert.equal((await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops! })).stage, 'passed');
+    assert.equal((await pool.run('validate', GOOD, { ...TINY, flopsBudget: open.flops })).stage, 'passed');
     await assert.rejects(pool.run('validate', GOOD, { ...TINY, flopsBudget: 0 }), (e: unknown) => e instanceof LedgerError && /flopsBudget/.test(e.message));
   });
 

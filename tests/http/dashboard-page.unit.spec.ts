@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { Script } from 'node:vm';
 import { DASHBOARD_CSP, dashboardHtml } from '../../src/http/page/dashboard.html';
 import { DASHBOARD_SCRIPT } from '../../src/http/page/dashboard-script';
 
@@ -15,7 +16,7 @@ describe('dashboard page', () => {
   const html = dashboardHtml();
 
   it('its script parses as JavaScript', () => {
-    assert.doesNotThrow(() => new Function(DASHBOARD_SCRIPT));
+    assert.doesNotThrow(() => new Script(DASHBOARD_SCRIPT)); // compiles, never runs
   });
 
   it('the CSP pins exactly the inline script and style the page carries, and allows nothing from elsewhere', () => {

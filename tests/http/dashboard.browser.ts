@@ -117,7 +117,7 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       const listed = await page.locator('[data-testid=provenance-events] li').allTextContents();
       assert.deepEqual(listed.map((text) => /^#\d+ (\w+)/.exec(text)?.[1]), ownEvents);
       assert.deepEqual(await page.locator('[data-testid=provenance-chain] > li').evaluateAll(
-        (items) => items.map((item) => item.getAttribute('data-step'))), ['fine-tuned', 'fine-tuned', 'initial']);
+        (items: { getAttribute(name: string): string | null }[]) => items.map((item) => item.getAttribute('data-step'))), ['fine-tuned', 'fine-tuned', 'initial']);
       await page.evaluate('window.scrollTo(0, 0)');
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });

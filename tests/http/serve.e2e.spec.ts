@@ -70,7 +70,7 @@ describe('HTTP API: reads', () => {
     assert.notDeepEqual(byCycle.body.cycles, expectedRows(), 'the as-of answer differs from the head');
     assert.equal(byCycle.body.position, prefixThroughCycle(history, 2).events.length, 'the CycleCompleted of cycle 2');
     assert.deepEqual(byCycle.body.asOf, { kind: 'cycle', cycle: 2 });
-    const byPosition = await api(`/api/experiments/${EXP}/stats?asOfPosition=${byCycle.body.position as number}`);
+    const byPosition = await api(`/api/experiments/${EXP}/stats?asOfPosition=${byCycle.body.position}`);
     assert.equal(byPosition.status, 200);
     assert.deepEqual(byPosition.body.cycles, byCycle.body.cycles);
   });

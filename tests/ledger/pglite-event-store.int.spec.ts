@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,12 +67,12 @@ describe('embedded store directory lock', () => {
     }
     assert.equal(existsSync(join(dir, LOCK_FILE)), false, 'close releases the lock');
     // A lock left by a process that no longer exists (kill -9) does not block the next open.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: require('node:os').hostname(), since: 'then' }));
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), since: 'then' }));
     const reopened = await openSqlEventStore(dir);
     assert.equal(await reopened.head(), 1);
     await reopened.close();
     // Nor does one whose pid now belongs to another (live) process: the recorded start time differs.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, hostname: require('node:os').hostname(), since: 'then', startTicks: '1' }));
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, hostname: hostname(), since: 'then', startTicks: '1' }));
     const recycled = await openSqlEventStore(dir);
     assert.equal(await recycled.head(), 1);
     await recycled.close();

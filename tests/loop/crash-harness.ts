@@ -26,7 +26,9 @@ export function killHard(child: Child): Promise<number | null> {
 }
 
 /** Polls the ledger until `predicate` holds on the experiment's events; fails after timeoutMs. */
-export async function waitForLedger(store: EventStore, experimentId: string, predicate: (events: RecordedEvent[]) => boolean, timeoutMs: number, what: string): Promise<RecordedEvent[]> {
+export async function waitForLedger(
+  store: EventStore, experimentId: string, predicate: (events: RecordedEvent[]) => boolean, timeoutMs: number, what: string,
+): Promise<RecordedEvent[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const events = await experimentEvents(store, experimentId);

@@ -15,7 +15,9 @@ export async function experimentEvents(store: EventStore, experimentId: string):
  * cycle; each candidate has exactly one generation, one result (evaluated xor rejected), and an evaluated one exactly
  * one novelty verdict and one admission decision; nothing was lost (every planned candidate exists).
  */
-export function assertCompleteAndConsistent(events: readonly RecordedEvent[], cycles: number, perCycle: number): { admitted: number; evaluated: number; claims: number } {
+export function assertCompleteAndConsistent(
+  events: readonly RecordedEvent[], cycles: number, perCycle: number,
+): { admitted: number; evaluated: number; claims: number } {
   const count = (type: string) => events.filter((e) => e.type === type).length;
   assert.equal(count('ExperimentCompleted'), 1, 'experiment completed once');
   assert.equal(count('CycleStarted'), cycles);

@@ -20,7 +20,7 @@ function compare(a: string, b: string, ...flags: string[]): Record<string, unkno
 function disguised(source: string): string {
   let out = source;
   for (const [from, to] of [['features', 'body'], ['classifier', 'head'], ['pool', 'squeeze'], ['inputs', 'xb'], ['labels', 'yb'], ['outputs', 'logits'], ['(self, x)', '(self, inp)'], ['(self.features(x))', '(self.features(inp))']]) {
-    out = out.split(from!).join(to!);
+    out = out.split(from!).join(to);
   }
   out = out.replace('(self.body(x))', '(self.body(inp))');
   return out.split('\n').filter((l) => !l.trim().startsWith('#')).map((l) => l.replace(/^( +)/, (s) => ' '.repeat(s.length / 2))).join('\n');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_NOVELTY } from '../../domain/experiment/config';
 import type { CorpusEntry } from '../../domain/experiment/events';
 import { LexError } from '../../domain/novelty/python-lexer';
-import { NoveltyIndex, type NoveltyAssessment } from '../../domain/novelty/novelty-index';
+import { NoveltyIndex, type NoveltyAssessment, type NoveltyIndexSnapshot } from '../../domain/novelty/novelty-index';
 import { decodeSignature, estimateJaccard } from '../../domain/novelty/minhash';
 import { ORIGINAL, REFORMATTED, RENAMED } from './copies';
 
@@ -73,7 +73,7 @@ describe('NoveltyIndex', () => {
     const rebuilt = new NoveltyIndex(DEFAULT_NOVELTY);
     for (const event of events) rebuilt.apply(event);
     assert.deepEqual(rebuilt.toSnapshot(), live.toSnapshot());
-    const restored = NoveltyIndex.fromSnapshot(JSON.parse(JSON.stringify(live.toSnapshot())), DEFAULT_NOVELTY);
+    const restored = NoveltyIndex.fromSnapshot(JSON.parse(JSON.stringify(live.toSnapshot())) as NoveltyIndexSnapshot, DEFAULT_NOVELTY);
     assert.deepEqual(restored.toSnapshot(), live.toSnapshot());
     // The restored index continues exactly like the live one.
     const next = (ix: NoveltyIndex) => ix.assess('c2.2', 2, RENAMED);

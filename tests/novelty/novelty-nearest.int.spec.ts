@@ -73,7 +73,9 @@ describe('nas-ledger novelty nearest (embedded store)', () => {
   it('prints the nearest corpus entries as JSON from the CLI, admitted entries included', () => {
     const r = cli(['novelty', 'nearest', file, '--experiment', E, '--store', store, '--json', '--limit', '3']);
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { corpusSize: number; params: { permutations: number }; nearest: { entryId: string; jaccard: number; nearDuplicate: boolean; cycle: number | null }[] };
+    const out = JSON.parse(r.stdout) as {
+      corpusSize: number; params: { permutations: number }; nearest: { entryId: string; jaccard: number; nearDuplicate: boolean; cycle: number | null }[];
+    };
     assert.equal(out.corpusSize, 4);
     assert.equal(out.params.permutations, 256);
     assert.equal(out.nearest.length, 3);

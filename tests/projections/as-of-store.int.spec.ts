@@ -138,7 +138,9 @@ describe('snapshots', () => {
     const projection = { ...cycleStatisticsProjection, name: 'cycle-statistics-version-test' };
     const head = await store.head();
     // A snapshot that disagrees with the log: used while its version is current, ignored after a version bump.
-    await store.saveSnapshot({ projection: projection.name, projectionVersion: projectionVersion(projection), position: head, state: initialCycleStatisticsView() });
+    await store.saveSnapshot({
+      projection: projection.name, projectionVersion: projectionVersion(projection), position: head, state: initialCycleStatisticsView(),
+    });
     const stale = await new ProjectionRunner(store).viewAt(projection, head);
     assert.equal(cycleStatsRows(stale.view, EXP), null, 'the planted snapshot was read');
     const bumped = { ...projection, codeVersion: `${projection.codeVersion}+1` };

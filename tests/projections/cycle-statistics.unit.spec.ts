@@ -6,13 +6,13 @@ import { decodeSignature, meanPairwiseJaccardDistance } from '../../projections/
 import { foldEvents } from '../../projections/shared/projection';
 import { toArray } from '../../projections/shared/persistent-vector';
 import { get, values } from '../../projections/shared/persistent-map';
-import type { CycleStatsRow } from '../../projections/cycle-statistics/view';
+import type { CycleStatisticsView, CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { EXP, handBuiltLedger, signature } from './support/hand-built';
 
 const close = (actual: number | null, expected: number, digits = 4) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < 0.5 * 10 ** -digits, `expected ${expected}, got ${actual}`);
 const closeInterval = (actual: readonly [number, number] | null, expected: [number, number], digits = 4) => {
-  assert.ok(actual, `expected [${expected}], got null`);
+  assert.ok(actual, `expected ${JSON.stringify(expected)}, got null`);
   close(actual[0], expected[0], digits);
   close(actual[1], expected[1], digits);
 };
@@ -92,7 +92,7 @@ describe('cycle statistics evolve', () => {
     const events = handBuiltLedger().recorded();
     const cut = 12;
     const partial = foldEvents(cycleStatisticsProjection, events.slice(0, cut));
-    const resumed = foldEvents(cycleStatisticsProjection, events.slice(cut), JSON.parse(JSON.stringify(partial)));
+    const resumed = foldEvents(cycleStatisticsProjection, events.slice(cut), JSON.parse(JSON.stringify(partial)) as CycleStatisticsView);
     assert.deepEqual(cycleStatsRows(resumed, EXP), cycleStatsRows(foldEvents(cycleStatisticsProjection, events), EXP));
   });
 

@@ -18,7 +18,7 @@ export interface DeciderSpecification<Command, Event> {
 export function deciderSpecification<Command, Event, State>(decider: Decider<Command, Event, State>): DeciderSpecification<Command, Event> {
   return (given) => ({
     when(command) {
-      const decide = () => decider.decide(command, given.reduce(decider.evolve, decider.initialState()));
+      const decide = () => decider.decide(command, given.reduce((s, e) => decider.evolve(s, e), decider.initialState()));
       return {
         then(expected) {
           assert.deepEqual(decide(), expected);

@@ -62,7 +62,8 @@ export function register(program: Command): void {
       });
       const corpus = options.delta ? parentsFor(options) : [];
       log(`generating ${options.n} program(s) with ${generator.ref.id} ${generator.ref.version}${options.delta ? ` (delta, ${corpus.length} parents)` : ''}`);
-      const programs = await generator.generate(options.n, options.seed, { dataset: options.dataset, parameterBudget: options.budget, delta: options.delta === true, corpus });
+      const programs = await generator.generate(options.n, options.seed,
+        { dataset: options.dataset, parameterBudget: options.budget, delta: options.delta === true, corpus });
       await generator.close?.();
       const rows = programs.map((p) => {
         const stem = String(p.index).padStart(3, '0');

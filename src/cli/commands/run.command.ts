@@ -24,7 +24,7 @@ export function overridesFrom(flags: RunFlags): ConfigOverrides {
     name: flags.name, cycles: flags.cycles, candidatesPerCycle: flags.candidates, dataset: flags.dataset, subset: flags.subset,
     protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: storeFromFlagOrEnv(flags.store), bus: flags.bus,
     threshold: flags.threshold, delta: flags.delta, flopsBudget: flags.flopsBudget, ...(Object.keys(ablations).length ? { ablations } : {}),
-  } as ConfigOverrides;
+  };
 }
 
 function flopsBudgetOption(value: string): number | null {
@@ -65,7 +65,8 @@ async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: b
   try {
     const result = await runLoop({
       ...options, signal, 
-      simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined, log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
+      simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined,
+      log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
       onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
     });
     reporter.finish();

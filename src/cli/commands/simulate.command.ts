@@ -17,7 +17,9 @@ export const SEED_003 = {
   bestTopK: 10,
 } as const;
 
-interface SimulateFlags { cycles: number; population: number; topK: number; schedule: string; trials: number; seed: number; store?: string; json?: boolean; plot?: string }
+interface SimulateFlags {
+  cycles: number; population: number; topK: number; schedule: string; trials: number; seed: number; store?: string; json?: boolean; plot?: string;
+}
 
 export function register(program: Command): void {
   program.command('simulate')
@@ -47,7 +49,8 @@ export function register(program: Command): void {
       const diversityDrop = first.diversity > 0 ? 1 - last.diversity / first.diversity : 0;
       const cyclic = schedules.find((s) => s.schedule === 'cyclic')!;
       const cosine = schedules.find((s) => s.schedule === 'cosine')!;
-      const balanced = [...topK].sort((a, b) => (b.finalValidity * b.finalDiversity * b.finalFitness) - (a.finalValidity * a.finalDiversity * a.finalFitness))[0]!;
+      const balance = (s: (typeof topK)[number]) => s.finalValidity * s.finalDiversity * s.finalFitness;
+      const balanced = [...topK].sort((a, b) => balance(b) - balance(a))[0]!;
       const comparison = [
         `phases: exploration ${phases.exploration.join('-')}, transition ${phases.transition.join('-')}, specialisation ${phases.specialisation.join('-')} (seed: 1-7, 8-15, 16-22)`,
         `peak validity gain at cycle ${phases.peakValidityGain}, steepest novelty drop at cycle ${phases.peakNoveltyDrop} (seed: both around cycles 6-10)`,

@@ -1,8 +1,13 @@
+import { inspect } from 'node:util';
 import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { corruptionError } from './corruption';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { SqlClient, SqlExecutor, TransactionOptions } from '../sql/sql-client';
 import { CopyInQuery } from './pg-copy-in';
+
+/** node-postgres reports Errors; anything else it might hand over still rejects as an Error with the same text. */
+const asError = (reason: unknown): Error =>
+  (reason instanceof Error ? reason : new Error(typeof reason === 'string' ? reason : inspect(reason), { cause: reason }));
 
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -52,7 +57,7 @@ export class PgClient implements SqlClient {
         const statements = ['begin'];
         if (options.advisoryLock !== undefined) statements.push(`select pg_advisory_xact_lock(${Math.trunc(options.advisoryLock)})`);
         if (options.firstStatement !== undefined) statements.push(options.firstStatement);
-        const results = await client.query(statements.join('; ')) as unknown as QueryResult | QueryResult[];
+        const results = await client.query(statements.join('; ')) as unknown as QueryResult<Record<string, unknown>> | QueryResult<Record<string, unknown>>[];
         const firstRows = options.firstStatement !== undefined && Array.isArray(results) ? results[results.length - 1]!.rows : [];
         const result = await fn({ query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[] },
           firstRows);
@@ -68,7 +73,7 @@ export class PgClient implements SqlClient {
   async copyIn(statements: readonly string[], copyData: string): Promise<void> {
     await this.onPooledClient((client) => new Promise<void>((resolve, reject) => {
       client.query(new CopyInQuery(statements.join(';\n'), Buffer.from(copyData, 'utf8'),
-        (error) => (error ? reject(error) : resolve())));
+        (error) => (error ? reject(asError(error)) : resolve())));
     }));
   }
 
