@@ -2,18 +2,24 @@
 SHELL := /bin/bash
 NODE_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: run test setup system test-deps build bench clean
+.PHONY: run test lint setup system test-deps build bench clean
 
 run: setup build
 	node bin/nas-ledger.js run --plot nas-ledger-run.svg
 
-test: setup test-deps build
+test: setup test-deps build lint
 	node tests/run-tests.mjs
 
-# The Kafka jars (Maven Central) and the transformers/peft venv (PyPI), cached under .cache/.
+# ESLint (type-checked rules, line length), the browser script's type check, the layer rules (dependency-cruiser)
+# and ruff: any finding fails `make test`.
+lint: setup test-deps
+	npm run lint
+
+# The Kafka jars (Maven Central), the transformers/peft venv and ruff (PyPI), cached under .cache/.
 test-deps:
 	./scripts/setup-kafka.sh
 	./scripts/setup-llm-venv.sh
+	./scripts/setup-lint.sh
 
 setup: system $(NODE_STAMP)
 

@@ -17,3 +17,10 @@ export interface AgentBus {
   consume(group: string, handler: JobHandler, options?: { readonly concurrency?: number }): Promise<JobConsumer>;
   close(): Promise<void>;
 }
+
+/** How a bus is opened (both adapters take these). */
+export interface OpenBusOptions {
+  /** How long to wait for Kafka at start-up before giving up with UNAVAILABLE. */
+  readonly connectTimeoutMs?: number;
+  readonly clientId?: string;
+}

@@ -1,8 +1,7 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { AGENT_JOB_PROTOCOL_VERSION, type AgentJob } from './agent-job';
-import type { AgentBus, JobConsumer, JobHandler } from './agent-bus.port';
-import type { OpenBusOptions } from './open-agent-bus';
+import type { AgentBus, JobConsumer, JobHandler, OpenBusOptions } from './agent-bus.port';
 
 export const JOBS_TOPIC = 'nas-ledger.agent-jobs';
 const PARTITIONS = 8;

@@ -1,12 +1,8 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
-import type { AgentBus } from './agent-bus.port';
+import type { AgentBus, OpenBusOptions } from './agent-bus.port';
 import { InProcessBus } from './in-process-bus';
 
-export interface OpenBusOptions {
-  /** How long to wait for Kafka at start-up before giving up with UNAVAILABLE. */
-  readonly connectTimeoutMs?: number;
-  readonly clientId?: string;
-}
+export type { OpenBusOptions } from './agent-bus.port';
 
 /** `inproc` (the embedded default) or `kafka://host:port[,host:port]`. */
 export async function openAgentBus(url: string, options: OpenBusOptions = {}): Promise<AgentBus> {

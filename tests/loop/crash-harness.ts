@@ -6,7 +6,7 @@ import { experimentEvents } from './loop-assertions';
 
 /** The compiled build this spec runs from (dist/ or a helper's dist-*), so children run the same code. */
 const BUILD = join(__dirname, '..', '..');
-export const CLI = join(BUILD, 'src', 'app', 'cli-process.js');
+export const CLI = join(BUILD, 'src', 'cli', 'process.js');
 export const AGENT = join(BUILD, 'src', 'app', 'agent-process.js');
 
 export interface Child { readonly process: ChildProcess; readonly exited: Promise<number | null>; output(): string }

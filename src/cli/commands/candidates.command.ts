@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { intOption, printJson, printLine } from '../cli-context';
 import { withQueryBus } from '../../queries/query-session';
 import { ListCandidatesQuery } from '../../queries/list-candidates/list-candidates.query';
-import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
-import { fixed, renderTable } from '../../queries/cli/table';
+import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
+import { fixed, renderTable } from '../queries/table';
 
 export function register(program: Command): void {
   addQueryOptions(program.command('candidates <experiment>')

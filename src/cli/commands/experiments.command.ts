@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { printJson, printLine } from '../cli-context';
 import { withQueryBus } from '../../queries/query-session';
 import { ListExperimentsQuery } from '../../queries/list-experiments/list-experiments.query';
-import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
-import { renderTable } from '../../queries/cli/table';
+import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
+import { renderTable } from '../queries/table';
 
 export function register(program: Command): void {
   addQueryOptions(program.command('experiments')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { printJson, printLine } from '../cli-context';
 import { withQueryBus } from '../../queries/query-session';
 import { GetProvenanceQuery, type ProvenanceResult } from '../../queries/get-provenance/get-provenance.query';
-import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
+import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
 import type { EventRef } from '../../../projections/shared/event-ref';
 
 export function register(program: Command): void {

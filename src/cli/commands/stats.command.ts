@@ -4,8 +4,8 @@ import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
 import { writePlotFile } from '../../plots/write-plot';
 import { withQueryBus } from '../../queries/query-session';
 import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cycle-stats/get-cycle-stats.query';
-import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../../queries/cli/as-of-options';
-import { fixed, interval, percent, renderTable } from '../../queries/cli/table';
+import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
+import { fixed, interval, percent, renderTable } from '../queries/table';
 
 export function register(program: Command): void {
   addQueryOptions(program.command('stats <experiment>')

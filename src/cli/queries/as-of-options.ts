@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { intOption } from '../../cli/cli-context';
+import { intOption } from '../cli-context';
 import { asOfFromFlags, describeAsOf, type AsOf } from '../../../projections/shared/as-of';
 
 export interface AsOfCliOptions {
