@@ -71,9 +71,9 @@ export class RunnerPool {
     }
   }
 
-  /** Device facts (CUDA availability, free memory), asked of one runner. */
-  async probe(): Promise<ProbeResult> {
-    return validateProbe(await this.withRunner((runner) => runner.request('probe', null, {}, 120_000)));
+  /** Device facts (CUDA availability, free memory) and whether `config`'s dataset is in place, asked of one runner. */
+  async probe(config: Pick<RunnerConfig, 'dataset' | 'dataRoot'> = {}): Promise<ProbeResult> {
+    return validateProbe(await this.withRunner((runner) => runner.request('probe', null, config, 120_000)));
   }
 
   async close(): Promise<void> {

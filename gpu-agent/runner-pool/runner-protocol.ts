@@ -101,6 +101,8 @@ export interface ProbeResult {
   readonly cuda: boolean;
   readonly torchCuda: string | null;
   readonly devices: readonly { index: number; name: string; freeBytes: number; totalBytes: number }[];
+  /** Whether the probed config's dataset files are where the runner looks (checked before a run registers). */
+  readonly dataset?: { readonly name: string; readonly present: boolean; readonly message: string | null; readonly hint: string | null };
 }
 
 export interface RunnerErrorBody {
@@ -204,8 +206,12 @@ export function validateHello(value: unknown): RunnerHello {
 
 export function validateProbe(value: unknown): ProbeResult {
   if (!isObject(value)) return fail('probe result is not an object');
-  onlyKeys(value, new Set(['cuda', 'torchCuda', 'devices']), 'probe');
+  onlyKeys(value, new Set(['cuda', 'torchCuda', 'devices', 'dataset']), 'probe');
   if (typeof value.cuda !== 'boolean' || !Array.isArray(value.devices)) fail('probe result is malformed');
+  const dataset = value.dataset;
+  if (dataset !== undefined && (!isObject(dataset) || typeof dataset.name !== 'string' || typeof dataset.present !== 'boolean')) {
+    fail('probe result has a malformed dataset status');
+  }
   return value as unknown as ProbeResult;
 }
 

@@ -45,6 +45,17 @@ def probe():
     return info
 
 
+def dataset_status(config):
+    """Whether the job's dataset files are where the runner will look, so a run can refuse before it registers."""
+    name = config['dataset']
+    datasets.spec(name)
+    try:
+        datasets.files(name, config['dataRoot'])
+    except datasets.DatasetMissing as e:
+        return {'name': name, 'present': False, 'message': str(e), 'hint': HINT_DATA}
+    return {'name': name, 'present': True, 'message': None, 'hint': None}
+
+
 def precheck(code, config):
     """parse and policy run here, before any child starts: analysing the AST executes nothing, and most
     rejections of generated code happen at these two stages, so they cost milliseconds instead of a sandbox start.
@@ -87,7 +98,7 @@ class Runner:
 
     def handle(self, job, code, config):
         if job == 'probe':
-            return probe()
+            return dict(probe(), dataset=dataset_status(config))
         protocol = protocols.resolve(config['protocol'], config)
         datasets.spec(config['dataset'])
         prepared = None

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { LedgerError } from '../../domain/shared/ledger-error';
 import type { ExperimentConfig } from '../../domain/experiment/config';
 import type { GeneratorRef } from '../../domain/experiment/events';
 import type { EventStore } from '../ledger/event-store.port';
@@ -28,6 +29,12 @@ export async function startRealAgent(
     store, device: config.device, registry, workers: options.workers, log: options.log, valSubset: options.valSubset ?? null,
     hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
   });
+  // A missing dataset would otherwise surface at the first evaluation, after the experiment was registered.
+  const { dataset } = await agent.pool.probe({ dataset: config.dataset, dataRoot: null });
+  if (dataset && !dataset.present) {
+    await agent.close();
+    throw new LedgerError('NOT_FOUND', dataset.message ?? `dataset ${config.dataset} not found`, dataset.hint ?? undefined, { dataset: config.dataset });
+  }
   registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(storeUrl), device: config.device, log: options.log });
   return { agentId: agent.agentId, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close() };
 }

@@ -44,6 +44,16 @@ describe('a run that cannot start leaves an orphan experiment in the ledger', ()
     await assertLedgerUnchanged();
   });
 
+  it('a dataset that is not where the runner looks: NOT_FOUND before the run, nothing registered', async () => {
+    const data = join(cwd, 'no-datasets-here');
+    const run = await runCliIn(cwd, ['run', '--generator', 'grammar', '--cycles', '1', '--candidates', '2', '--device', 'cpu', '--store', store],
+      { NAS_LEDGER_DATA: data });
+    assert.equal(run.code, 3, run.output);
+    assert.match(run.output, /no-datasets-here/);
+    assert.match(run.output, /NAS_LEDGER_DATA/, 'the message says where to put the files or what to point elsewhere');
+    await assertLedgerUnchanged();
+  });
+
   it('--plot into a directory that does not exist: BAD_INPUT before the run, nothing registered', async () => {
     const plot = join(cwd, 'no-such-dir', 'plot.svg');
     const run = await runCliIn(cwd, ['run', '--generator', 'sim', '--cycles', '1', '--candidates', '2', '--store', store, '--plot', plot]);
