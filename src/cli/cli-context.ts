@@ -68,3 +68,11 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     await fn(...args);
   };
 }
+
+/** Resolves at the first SIGINT or SIGTERM: long-running commands (serve, agent) then stop cleanly. */
+export function untilStopSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

@@ -7,7 +7,7 @@ import { createGpuAgent } from '../../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../../gpu-agent/agent/job-handlers';
 import { registerGeneratorHandlers } from '../../../gpu-agent/generators/generator-handlers';
 import { artifactDirFor } from '../../generators/artifact-store';
-import { intOption, log } from '../cli-context';
+import { intOption, log, untilStopSignal } from '../cli-context';
 
 interface AgentFlags {
   bus: string; store?: string; device: string; workers?: number; valSubset?: number; timeout: number; threads: number; agentId?: string;
@@ -43,10 +43,7 @@ export function register(program: Command): void {
             // Generator versions and adapters are files: agents on several machines must share this directory.
             registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(flags.store), device: agent.device.device, log });
             const consumer = await startLocalAgent(store, bus, { realHandler: registry.dispatch, concurrency: agent.pool.size, agentId: agent.agentId, log });
-            await new Promise<void>((done) => {
-              process.once('SIGINT', done);
-              process.once('SIGTERM', done);
-            });
+            await untilStopSignal();
             log('nas-ledger agent: stopping after the jobs in flight...');
             await consumer.stop();
           } finally {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
-import { intOption, log, printJson } from '../cli-context';
+import { intOption, log, printJson, untilStopSignal } from '../cli-context';
 import { openEventStore } from '../../ledger/open-event-store';
 import { startHttpServer } from '../../http/http-server';
 
@@ -32,10 +32,7 @@ export function register(program: Command): void {
         });
         if (flags.json) printJson({ url: server.url });
         log(`nas-ledger serve: listening on ${server.url} (Ctrl-C stops)`);
-        await new Promise<void>((done) => {
-          process.once('SIGINT', done);
-          process.once('SIGTERM', done);
-        });
+        await untilStopSignal();
         log('nas-ledger serve: stopping');
         await server.close();
       } finally {
