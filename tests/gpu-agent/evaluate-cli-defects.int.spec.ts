@@ -1,17 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { openSync, closeSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { program } from './programs';
-import { scratch } from './support';
-
-/** Runs the compiled CLI in a child process, as a user would. */
-function cli(args: string[], cwd: string, env: Record<string, string>) {
-  const main = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
-  const script = `require(${JSON.stringify(main)}).main(['node', 'nas-ledger', ...${JSON.stringify(args)}]).then((c) => { process.exitCode = c; })`;
-  return spawnSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-}
+import { evaluateCli as cli, scratch } from './support';
 
 describe('nas-ledger evaluate: defects found in the hostile-program probe', () => {
   const work = scratch('cli-defects');

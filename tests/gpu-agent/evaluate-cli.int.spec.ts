@@ -1,18 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GOOD, program } from './programs';
-import { scratch } from './support';
-
-/** Runs the compiled CLI (the tree this spec was compiled into) in a child process, as a user would. */
-function cli(args: string[], cwd: string, env: Record<string, string>) {
-  const main = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
-  const script = `require(${JSON.stringify(main)}).main(['node', 'nas-ledger', ...${JSON.stringify(args)}]).then((c) => { process.exitCode = c; })`;
-  return spawnSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-}
+import { evaluateCli as cli, scratch } from './support';
 
 describe('nas-ledger evaluate FILE.py', () => {
   const work = scratch('cli');

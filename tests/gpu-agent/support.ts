@@ -1,3 +1,4 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,3 +26,10 @@ export async function testPool(size: number, extra: Partial<RunnerPoolOptions> =
 export const TINY: RunnerConfig = { dataset: 'fashion-mnist', subset: 512, valSubset: 256, device: 'cpu', seed: 7, timeoutS: 60 };
 
 export const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+/** Runs the compiled CLI (the tree this spec was compiled into) in a child process, as a user would. */
+export function evaluateCli(args: string[], cwd: string, env: Record<string, string>): SpawnSyncReturns<string> {
+  const main = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+  const script = `require(${JSON.stringify(main)}).main(['node', 'nas-ledger', ...${JSON.stringify(args)}]).then((c) => { process.exitCode = c; })`;
+  return spawnSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+}
