@@ -20,7 +20,7 @@ import { analysePlan } from '../domain/generators/grammar-analysis';
 import { ceUpdate } from '../domain/generators/ce-update';
 import { seededRng } from '../domain/generators/rng';
 import { approximateTokens } from '../domain/generators/extract';
-import { ArtifactStore } from '../src/generators/artifact-store';
+import { ArtifactStore } from '../src/ledger/artifact-store';
 import { GrammarGenerator } from '../src/generators/grammar.generator';
 import { LocalLlmGenerator } from '../src/generators/llm.generator';
 import { loadSeedCorpus } from '../src/generators/seed-corpus';

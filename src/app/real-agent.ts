@@ -8,7 +8,7 @@ import type { JobHandler } from '../bus/agent-bus.port';
 import { createGpuAgent } from '../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
 import { registerGeneratorHandlers } from '../../gpu-agent/generators/generator-handlers';
-import { artifactDirFor } from '../generators/artifact-store';
+import { artifactDirFor } from '../ledger/artifact-store';
 import { initialGeneratorRef as initialRefOf } from '../generators/create-generator';
 
 /** The real agent in this process: PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */

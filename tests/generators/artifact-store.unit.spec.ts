@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore, artifactDirFor, directoryHash } from '../../src/generators/artifact-store';
+import { ArtifactStore, artifactDirFor, directoryHash } from '../../src/ledger/artifact-store';
 import { LedgerError } from '../../domain/shared/ledger-error';
 
 describe('the artifact directory', () => {

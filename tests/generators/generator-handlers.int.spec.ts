@@ -13,7 +13,7 @@ import { eventIdFor } from '../../domain/shared/ids';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type FineTuneJob, type GenerateJob } from '../../src/bus/agent-job';
 import { createFineTuneHandler, createGenerateHandler } from '../../gpu-agent/generators/generator-handlers';
 import { GrammarGenerator } from '../../src/generators/grammar.generator';
-import { ArtifactStore } from '../../src/generators/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { loadSeedCorpus } from '../../src/generators/seed-corpus';
 
 const EXP = 'exp-gen';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from '../../src/generators/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { GrammarGenerator } from '../../src/generators/grammar.generator';
 import type { GenerationContext } from '../../src/generators/generator.port';
 import { readDecisionsHeader, renderProgram } from '../../domain/generators/grammar-render';

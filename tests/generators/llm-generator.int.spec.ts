@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/shared/repo-root';
-import { ArtifactStore } from '../../src/generators/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { LocalLlmGenerator } from '../../src/generators/llm.generator';
 import { loadSeedCorpus } from '../../src/generators/seed-corpus';
 import { llmPython } from '../../src/generators/python-job';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from '../../src/generators/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { OpenAiGenerator, type OpenAiOptions } from '../../src/generators/openai.generator';
 import { createGenerator } from '../../src/generators/create-generator';
 import { loadSeedCorpus } from '../../src/generators/seed-corpus';

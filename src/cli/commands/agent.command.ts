@@ -6,7 +6,7 @@ import { startLocalAgent } from '../../app/local-agent';
 import { createGpuAgent } from '../../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../../gpu-agent/agent/job-handlers';
 import { registerGeneratorHandlers } from '../../../gpu-agent/generators/generator-handlers';
-import { artifactDirFor } from '../../generators/artifact-store';
+import { artifactDirFor } from '../../ledger/artifact-store';
 import { intOption, log, untilStopSignal } from '../cli-context';
 
 interface AgentFlags {

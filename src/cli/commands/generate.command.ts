@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CorpusEntry } from '../../../domain/experiment/events';
 import { sha256Hex } from '../../../domain/shared/canonical-json';
 import { LedgerError } from '../../../domain/shared/ledger-error';
-import { artifactDirFor } from '../../generators/artifact-store';
+import { artifactDirFor } from '../../ledger/artifact-store';
 import { createGenerator } from '../../generators/create-generator';
 import { loadSeedCorpus } from '../../generators/seed-corpus';
 import { importLemurCorpus } from '../../generators/lemur-import';
