@@ -8,8 +8,8 @@ import { emptyMap, get, set, update, values } from '../shared/persistent-map';
 import { emptyVector, get as rowAt, push, set as setAt } from '../shared/persistent-vector';
 import type { CandidateRow, CandidatesView, CycleCandidates, ExperimentCandidates } from './view';
 
-/** 2: per-cycle persistent vectors of rows, found through per-cycle persistent maps (evolve became pure). */
-export const CANDIDATES_VERSION = '2';
+/** 2: per-cycle persistent vectors of rows, found through per-cycle persistent maps (evolve became pure). 3: rejectionMessage. */
+export const CANDIDATES_VERSION = '3';
 
 export const candidatesHandledTypes: readonly LedgerEventType[] = [
   'ExperimentRegistered', 'CandidateGenerated', 'CandidateRejected', 'CandidateEvaluated', 'NoveltyAssessed',
@@ -30,7 +30,7 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
       const { candidateId, cycle, index } = event.data;
       const row: CandidateRow = owned({
         candidateId, cycle, index, status: 'generated', stage: null, accuracy: null, jTrain: null, admitted: false,
-        architectureId: null, notAdmittedReason: null,
+        architectureId: null, notAdmittedReason: null, rejectionMessage: null,
       });
       return changeExperiment(view, event.data.experimentId, (experiment) => {
         const stored = partitionOf(experiment, cycle);
@@ -45,8 +45,8 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
       });
     }
     case 'CandidateRejected': {
-      const { stage } = event.data;
-      return updateRow(view, event.data, (row) => { row.status = 'rejected'; row.stage = stage; });
+      const { stage, reason } = event.data;
+      return updateRow(view, event.data, (row) => { row.status = 'rejected'; row.stage = stage; row.rejectionMessage = reason; });
     }
     case 'CandidateEvaluated': {
       const { accuracy } = event.data;
@@ -137,6 +137,7 @@ function copyOf(r: CandidateRow): Draft<CandidateRow> {
   return {
     candidateId: r.candidateId, cycle: r.cycle, index: r.index, status: r.status, stage: r.stage, accuracy: r.accuracy,
     jTrain: r.jTrain, admitted: r.admitted, architectureId: r.architectureId, notAdmittedReason: r.notAdmittedReason,
+    rejectionMessage: r.rejectionMessage,
   };
 }
 

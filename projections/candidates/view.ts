@@ -16,6 +16,8 @@ export interface CandidateRow {
   readonly admitted: boolean;
   readonly architectureId: string | null;
   readonly notAdmittedReason: NotAdmittedReason | null;
+  /** CandidateRejected's reason (the validation message); null unless rejected. */
+  readonly rejectionMessage: string | null;
 }
 
 /**

@@ -7,8 +7,14 @@ import { ListExperimentsHandler } from './list-experiments/list-experiments.hand
 import { GetProvenanceHandler } from './get-provenance/get-provenance.handler';
 import { ListCandidatesHandler } from './list-candidates/list-candidates.handler';
 import { GetCorpusHandler } from './get-corpus/get-corpus.handler';
+import { GetLedgerDiffHandler } from './get-ledger-diff/get-ledger-diff.handler';
+import { ShowRecordHandler } from './show-record/show-record.handler';
+import { GetExportDataHandler } from './export-data/export-data.handler';
 
-const queryHandlers = [GetCycleStatsHandler, ListExperimentsHandler, GetProvenanceHandler, ListCandidatesHandler, GetCorpusHandler];
+const queryHandlers = [
+  GetCycleStatsHandler, ListExperimentsHandler, GetProvenanceHandler, ListCandidatesHandler, GetCorpusHandler,
+  GetLedgerDiffHandler, ShowRecordHandler, GetExportDataHandler,
+];
 
 const runnerProvider: Provider = {
   provide: ProjectionRunner,
