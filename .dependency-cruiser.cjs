@@ -1,10 +1,16 @@
 /**
  * The house's layer rules (ARCHITECTURE.md), checked by `make test` through `npm run lint`.
- * Known violations that the redesign (issue #13) still has to remove are listed in
- * .dependency-cruiser-known-violations.json; anything new fails the build.
+ * Any violation fails the build (there is no baseline of known ones).
  */
-/** The files gpu-agent/ may use from src/: the ports (store, bus) and the error type. */
-const PORTS = '^src/(ledger/event-store\\.port|bus/agent-bus\\.port)\\.ts$';
+/**
+ * The files gpu-agent/ may use from src/: the ports. The store (event-store.port) and its one write path
+ * (handle-command: load, decide, append at the expected version, over the store port and domain/ only), the
+ * content-addressed artifacts beside the store (artifact-store), and the bus (agent-bus.port and its job messages,
+ * agent-job).
+ */
+const PORTS = '^src/(ledger/(event-store\\.port|handle-command|artifact-store)|bus/(agent-bus\\.port|agent-job))\\.ts$';
+/** The composition root: the one file of src/ that imports gpu-agent/ (it wires the agent for `run` and the CLI). */
+const COMPOSITION_ROOT = '^src/app/agent-wiring\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -28,6 +34,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^gpu-agent/' },
       to: { path: '^src/', pathNot: PORTS },
+    },
+    {
+      name: 'src-reaches-agent-through-composition-root',
+      comment: 'src/ touches gpu-agent/ in one place: the composition root (src/app/agent-wiring.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: COMPOSITION_ROOT },
+      to: { path: '^gpu-agent/' },
     },
     {
       name: 'no-folder-cycles',

@@ -21,12 +21,12 @@ import { ceUpdate } from '../domain/generators/ce-update';
 import { seededRng } from '../domain/generators/rng';
 import { approximateTokens } from '../domain/generators/extract';
 import { ArtifactStore } from '../src/ledger/artifact-store';
-import { GrammarGenerator } from '../src/generators/grammar.generator';
-import { LocalLlmGenerator } from '../src/generators/llm.generator';
-import { loadSeedCorpus } from '../src/generators/seed-corpus';
-import { llmPython } from '../src/generators/python-job';
+import { GrammarGenerator } from '../gpu-agent/generators/grammar.generator';
+import { LocalLlmGenerator } from '../gpu-agent/generators/llm.generator';
+import { loadSeedCorpus } from '../gpu-agent/generators/seed-corpus';
+import { llmPython } from '../gpu-agent/python/python-job';
 import { repoRoot } from '../src/shared/repo-root';
-import type { GenerationContext } from '../src/generators/generator.port';
+import type { GenerationContext } from '../gpu-agent/generators/generator.port';
 
 const CONTEXT: GenerationContext = { dataset: 'fashion-mnist', parameterBudget: 500_000, delta: false, corpus: [] };
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);

@@ -13,10 +13,10 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { FineTuneJob, GenerateJob } from '../../src/bus/agent-job';
 import type { EventStore } from '../../src/ledger/event-store.port';
 import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
-import { createGenerator, type CreateGeneratorOptions } from '../../src/generators/create-generator';
-import type { GeneratedProgram, Generator } from '../../src/generators/generator.port';
-import type { JobHandlerRegistry } from '../agent/job-handlers';
-import { readCorpus } from './ledger-corpus';
+import { createGenerator, type CreateGeneratorOptions } from '../generators/create-generator';
+import type { GeneratedProgram, Generator } from '../generators/generator.port';
+import type { JobHandlerRegistry } from './job-handlers';
+import { readCorpus } from '../generators/ledger-corpus';
 
 export interface GeneratorHandlerOptions {
   readonly store: EventStore;

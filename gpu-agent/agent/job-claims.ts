@@ -1,10 +1,10 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { streamIds, type JobClaimed, type LedgerEvent } from '../../domain/experiment/events';
 import { asLedgerEvent } from '../../projections/shared/ledger-event';
-import type { EventStore } from '../ledger/event-store.port';
-import { commandEvents } from '../ledger/handle-command';
-import type { AgentJob } from './agent-job';
-import type { JobHandler } from './agent-bus.port';
+import type { EventStore } from '../../src/ledger/event-store.port';
+import { commandEvents } from '../../src/ledger/handle-command';
+import type { AgentJob } from '../../src/bus/agent-job';
+import type { JobHandler } from '../../src/bus/agent-bus.port';
 
 /** True when the job's result is already in the ledger (a redelivered or re-published job is then skipped). */
 export async function jobResultRecorded(store: EventStore, job: AgentJob): Promise<boolean> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LedgerError } from '../../domain/shared/ledger-error';
-import type { EventStore } from '../ledger/event-store.port';
-import type { AgentBus, JobConsumer, JobHandler } from '../bus/agent-bus.port';
-import type { AgentJob } from '../bus/agent-job';
-import { withJobClaims } from '../bus/job-claims';
+import type { EventStore } from '../../src/ledger/event-store.port';
+import type { AgentBus, JobConsumer, JobHandler } from '../../src/bus/agent-bus.port';
+import type { AgentJob } from '../../src/bus/agent-job';
+import { withJobClaims } from './job-claims';
 import { createSimJobHandler } from '../simulation/sim-backends';
 
 export const AGENTS_GROUP = 'nas-ledger-agents';

@@ -1,47 +1,66 @@
-import { resolve } from 'node:path';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import type { ExperimentConfig } from '../../domain/experiment/config';
 import type { GeneratorRef } from '../../domain/experiment/events';
-import type { EventStore } from '../ledger/event-store.port';
-import { resolveStoreLocation } from '../ledger/open-event-store';
-import type { JobHandler } from '../bus/agent-bus.port';
-import { createGpuAgent } from '../../gpu-agent/agent/gpu-agent';
-import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
-import { registerGeneratorHandlers } from '../../gpu-agent/generators/generator-handlers';
-import { artifactDirFor } from '../ledger/artifact-store';
+import type { EventStore } from '../../src/ledger/event-store.port';
+import type { JobHandler } from '../../src/bus/agent-bus.port';
+import { createGpuAgent } from './gpu-agent';
+import type { ResolvedDevice } from './device';
+import { JobHandlerRegistry } from './job-handlers';
+import { registerGeneratorHandlers } from './generator-handlers';
 import { initialGeneratorRef as initialRefOf } from '../generators/create-generator';
 
-/** The real agent in this process: PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
+/** The real agent: the PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
 export interface RealAgent {
   readonly agentId: string;
+  readonly device: ResolvedDevice;
   readonly handler: JobHandler;
   readonly concurrency: number;
   close(): Promise<void>;
 }
 
-export async function startRealAgent(
-  store: EventStore, storeUrl: string, config: ExperimentConfig,
-  options: { workers?: number; valSubset?: number | null; log?: (line: string) => void } = {},
-): Promise<RealAgent> {
-  const location = resolveStoreLocation(storeUrl);
+export interface RealAgentOptions {
+  readonly store: EventStore;
+  /** cpu | cuda | cuda:<n> | auto. */
+  readonly device: string;
+  /** Generator versions and adapters: agents on several machines must share this directory. */
+  readonly artifactDir: string;
+  /** Directories candidates must not see (the embedded store's directory, for one). */
+  readonly hide: readonly string[];
+  readonly workers?: number;
+  readonly valSubset?: number | null;
+  readonly timeoutS?: number;
+  readonly threads?: number;
+  readonly agentId?: string;
+  /** Checked at start-up, before anything is registered: a missing dataset fails here, not at the first evaluation. */
+  readonly dataset?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** Starts the runner pool and registers every job kind the agent runs; `handler` goes behind the bus's job claims. */
+export async function startRealAgent(options: RealAgentOptions): Promise<RealAgent> {
   const registry = new JobHandlerRegistry();
   const agent = await createGpuAgent({
-    store, device: config.device, registry, workers: options.workers, log: options.log, valSubset: options.valSubset ?? null,
-    hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
+    store: options.store, registry, device: options.device, workers: options.workers, agentId: options.agentId,
+    valSubset: options.valSubset ?? null, timeoutS: options.timeoutS, threads: options.threads, hide: options.hide, log: options.log,
   });
-  // A missing dataset would otherwise surface at the first evaluation, after the experiment was registered.
-  const { dataset } = await agent.pool.probe({ dataset: config.dataset, dataRoot: null });
-  if (dataset && !dataset.present) {
-    await agent.close();
-    throw new LedgerError('NOT_FOUND', dataset.message ?? `dataset ${config.dataset} not found`, dataset.hint ?? undefined, { dataset: config.dataset });
+  if (options.dataset !== undefined) {
+    const { dataset } = await agent.pool.probe({ dataset: options.dataset, dataRoot: null });
+    if (dataset && !dataset.present) {
+      await agent.close();
+      throw new LedgerError('NOT_FOUND', dataset.message ?? `dataset ${options.dataset} not found`, dataset.hint ?? undefined, { dataset: options.dataset });
+    }
   }
-  registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(storeUrl), device: config.device, log: options.log });
-  return { agentId: agent.agentId, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close() };
+  registerGeneratorHandlers(registry, {
+    store: options.store, agentId: agent.agentId, artifactDir: options.artifactDir, device: agent.device.device, log: options.log,
+  });
+  return {
+    agentId: agent.agentId, device: agent.device, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close(),
+  };
 }
 
 /** The version a generator starts from (cycle 1), as its own factory names it. */
-export function initialGeneratorRef(config: ExperimentConfig, storeUrl: string): Promise<GeneratorRef> {
+export function initialGeneratorRef(config: ExperimentConfig, artifactDir: string): Promise<GeneratorRef> {
   return initialRefOf(config.generator, {
-    artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device,
+    artifactDir, dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device,
   });
 }

@@ -1,6 +1,6 @@
 import type { GeneratorRef } from '../../domain/experiment/events';
 import { LedgerError } from '../../domain/shared/ledger-error';
-import { ArtifactStore } from '../ledger/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import type { Generator } from './generator.port';
 import { GrammarGenerator } from './grammar.generator';
 import { LocalLlmGenerator } from './llm.generator';

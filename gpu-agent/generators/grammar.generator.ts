@@ -9,7 +9,7 @@ import { ceUpdate, DEFAULT_CE_UPDATE, type CeUpdateOptions } from '../../domain/
 import { createUnifiedDiff, applyUnifiedDiff } from '../../domain/generators/unified-diff';
 import { approximateTokens } from '../../domain/generators/extract';
 import { deriveSeed, seededRng, type Rng } from '../../domain/generators/rng';
-import { ArtifactStore } from '../ledger/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import type { FineTuneResult, GeneratedProgram, GenerationContext, Generator } from './generator.port';
 
 /** The grammar samples θ as it is: no temperature or truncation. Recorded so every candidate names its decoding. */

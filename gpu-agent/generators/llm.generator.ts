@@ -5,10 +5,10 @@ import type { CorpusEntry, DecodingParameters, GeneratorRef } from '../../domain
 import { contentHash, sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { PAPER_DECODING, promptContextFor, trainingPair, type ChatMessage } from '../../domain/generators/prompt';
-import { ArtifactStore } from '../ledger/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { chatRequests, resolveAnswer, type ChatAnswer } from './chat-programs';
 import type { FineTuneResult, GeneratedProgram, GenerationContext, Generator } from './generator.port';
-import { llmPython, runPythonJob } from './python-job';
+import { llmPython, runPythonJob } from '../python/python-job';
 
 export interface LocalLlmOptions {
   /** A local Hugging Face causal-LM directory; nothing is downloaded. */

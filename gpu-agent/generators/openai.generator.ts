@@ -4,7 +4,7 @@ import { contentHash } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { PAPER_DECODING, type ChatMessage } from '../../domain/generators/prompt';
 import { approximateTokens } from '../../domain/generators/extract';
-import { ArtifactStore } from '../ledger/artifact-store';
+import { ArtifactStore } from '../../src/ledger/artifact-store';
 import { chatRequests, resolveAnswer, type ChatAnswer } from './chat-programs';
 import type { FineTuneResult, GeneratedProgram, GenerationContext, Generator } from './generator.port';
 import { LocalLlmGenerator } from './llm.generator';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import type { CorpusEntry } from '../../domain/experiment/events';
 import { LedgerError } from '../../domain/shared/ledger-error';
-import { repoRoot } from '../shared/repo-root';
+import { agentCheckout } from '../python/checkout';
 
 /** One row of gpu-agent/seed-corpus/index.json; params are as measured by check_seed_corpus.py. */
 export interface SeedManifestEntry {
@@ -14,7 +14,7 @@ export interface SeedManifestEntry {
 }
 
 export function seedCorpusDir(): string {
-  return join(repoRoot(), 'gpu-agent', 'seed-corpus');
+  return join(agentCheckout(), 'gpu-agent', 'seed-corpus');
 }
 
 export function readSeedManifest(dir: string = seedCorpusDir()): SeedManifestEntry[] {

@@ -1,7 +1,7 @@
 import { LedgerError, type ErrorCode, ERROR_CODES } from '../../domain/shared/ledger-error';
-import { startPython } from '../../gpu-agent/python/start-python';
+import { startPython } from './start-python';
 
-export { llmPython } from '../../gpu-agent/python/start-python';
+export { llmPython } from './start-python';
 
 /**
  * Runs one gpu-agent/runner script as a one-shot job: the config as JSON on stdin, one JSON answer

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/shared/repo-root';
+import { agentCheckout } from './checkout';
 
 /**
  * Every Python process nas-ledger starts is started here: the long-lived runners of the pool, one-shot jobs such as
@@ -18,12 +18,12 @@ export function llmPython(explicit?: string): string {
   if (explicit) return explicit;
   const env = process.env.NAS_LEDGER_LLM_PYTHON;
   if (env) return env;
-  const venv = join(repoRoot(), '.cache', 'llm-venv', 'bin', 'python');
+  const venv = join(agentCheckout(), '.cache', 'llm-venv', 'bin', 'python');
   return existsSync(venv) ? venv : 'python3';
 }
 
 /** A script of gpu-agent/runner/ by file name. */
-export const runnerScriptPath = (script: string): string => join(repoRoot(), 'gpu-agent', 'runner', script);
+export const runnerScriptPath = (script: string): string => join(agentCheckout(), 'gpu-agent', 'runner', script);
 
 export interface StartPythonOptions {
   /** The interpreter; default defaultPython(). */
@@ -40,6 +40,6 @@ export interface StartPythonOptions {
 export function startPython(script: string, args: readonly string[] = [], options: StartPythonOptions = {}): ChildProcessWithoutNullStreams {
   const [file, ...rest] = options.command ?? [options.python ?? defaultPython(), '-u', '-B', runnerScriptPath(script), ...args];
   return spawn(file, rest, {
-    cwd: options.cwd ?? repoRoot(), env: { ...process.env, PYTHONUNBUFFERED: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: options.cwd ?? agentCheckout(), env: { ...process.env, PYTHONUNBUFFERED: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
   });
 }

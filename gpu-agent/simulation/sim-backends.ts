@@ -10,11 +10,11 @@ import { createLandscape, fitnessOf, isValid, simulatedAccuracy, violations, typ
 import { generateGenomes, learnedAfter, randomGenome } from '../../domain/simulation/generator';
 import { mutationRate } from '../../domain/simulation/schedules';
 import { createRng, deriveSeed } from '../../domain/simulation/rng';
-import type { EventStore } from '../ledger/event-store.port';
-import type { AgentJob, EvaluateJob, FineTuneJob, GenerateJob } from '../bus/agent-job';
-import type { JobHandler } from '../bus/agent-bus.port';
-import { readCorpus } from '../../gpu-agent/generators/ledger-corpus';
-import { handleCommand, ONE_ATTEMPT, type CommandMetadata } from '../ledger/handle-command';
+import type { EventStore } from '../../src/ledger/event-store.port';
+import type { AgentJob, EvaluateJob, FineTuneJob, GenerateJob } from '../../src/bus/agent-job';
+import type { JobHandler } from '../../src/bus/agent-bus.port';
+import { readCorpus } from '../generators/ledger-corpus';
+import { handleCommand, ONE_ATTEMPT, type CommandMetadata } from '../../src/ledger/handle-command';
 
 /**
  * The `sim` generator and `sim` evaluator as agent job handlers (docs/simulation.md). They run the loop through

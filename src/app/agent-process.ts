@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { openEventStore } from '../ledger/open-event-store';
 import { openAgentBus } from '../bus/open-agent-bus';
-import { startLocalAgent } from './local-agent';
+import { startLocalAgent } from './agent-wiring';
 
 /**
  * A stand-alone agent process: joins the agents' consumer group on the bus, claims jobs in the ledger, runs them.

@@ -17,10 +17,7 @@ import type { SeedCorpusSource } from '../orchestrator/orchestrator';
 import { CommandBus } from '@nestjs/cqrs';
 import { RegisterExperimentCommand } from '../experiments/register-experiment/register-experiment.command';
 import type { LoopView } from '../orchestrator/loop-view';
-import { simInitialGenerator, simSeedCorpus } from '../simulation/sim-backends';
-import { startLocalAgent } from './local-agent';
-import { initialGeneratorRef, startRealAgent } from './real-agent';
-import { loadSeedCorpus } from '../generators/seed-corpus';
+import { initialGeneratorRef, loadSeedCorpus, simInitialGenerator, simSeedCorpus, startAgentFor, startLocalAgent } from './agent-wiring';
 
 export interface RunLoopOptions {
   /** New experiment: its config. Resume: omit it and pass experimentId. */
@@ -124,7 +121,9 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     // experiment is registered: a run that cannot start leaves no orphan experiment behind.
     if (!realHandler && config.generator !== 'sim' && (options.localAgents ?? 1) > 0) {
       const valSubset = options.valSubset === undefined ? DEFAULT_VAL_SUBSET : options.valSubset;
-      const real = await startRealAgent(store, storeUrl, config, { workers: options.agentConcurrency, log: options.log, valSubset });
+      const real = await startAgentFor(store, storeUrl, {
+        device: config.device, dataset: config.dataset, workers: options.agentConcurrency, log: options.log, valSubset,
+      });
       stops.push(() => real.close());
       realHandler = real.handler;
       concurrency ??= real.concurrency;

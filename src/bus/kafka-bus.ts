@@ -31,7 +31,7 @@ export function parseJob(value: Buffer | null): AgentJob | null {
 /**
  * Jobs on one Kafka topic; agents form one consumer group (any number of machines). Offsets are committed by
  * hand, only after the handler resolved, i.e. after the result is in the ledger: a crash before that makes
- * Kafka redeliver, and the ledger-side claim (src/bus/job-claims.ts) keeps a redelivery from running twice.
+ * Kafka redeliver, and the ledger-side claim (gpu-agent/agent/job-claims.ts) keeps a redelivery from running twice.
  */
 export class KafkaBus implements AgentBus {
   private readonly consumers = new Set<Consumer>();

@@ -11,10 +11,10 @@ import { corpusHashOf } from '../../domain/experiment/corpus';
 import { candidateIdFor, EVENT_SCHEMA_VERSIONS, streamIds, type CandidateGenerated, type GeneratorFineTuned } from '../../domain/experiment/events';
 import { eventIdFor } from '../../domain/shared/ids';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type FineTuneJob, type GenerateJob } from '../../src/bus/agent-job';
-import { createFineTuneHandler, createGenerateHandler } from '../../gpu-agent/generators/generator-handlers';
-import { GrammarGenerator } from '../../src/generators/grammar.generator';
+import { createFineTuneHandler, createGenerateHandler } from '../../gpu-agent/agent/generator-handlers';
+import { GrammarGenerator } from '../../gpu-agent/generators/grammar.generator';
 import { ArtifactStore } from '../../src/ledger/artifact-store';
-import { loadSeedCorpus } from '../../src/generators/seed-corpus';
+import { loadSeedCorpus } from '../../gpu-agent/generators/seed-corpus';
 
 const EXP = 'exp-gen';
 const ctx = (commandId: string): CommandMetadata => ({ commandId, correlationId: 'corr', causationId: null, actor: 'test', now: () => new Date('2026-01-01T00:00:00Z') });

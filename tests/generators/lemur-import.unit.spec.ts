@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importLemurCorpus } from '../../src/generators/lemur-import';
+import { importLemurCorpus } from '../../gpu-agent/generators/lemur-import';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../src/shared/repo-root';
 import { ArtifactStore } from '../../src/ledger/artifact-store';
-import { LocalLlmGenerator } from '../../src/generators/llm.generator';
-import { loadSeedCorpus } from '../../src/generators/seed-corpus';
-import { llmPython } from '../../src/generators/python-job';
-import type { GenerationContext } from '../../src/generators/generator.port';
+import { LocalLlmGenerator } from '../../gpu-agent/generators/llm.generator';
+import { loadSeedCorpus } from '../../gpu-agent/generators/seed-corpus';
+import { llmPython } from '../../gpu-agent/python/python-job';
+import type { GenerationContext } from '../../gpu-agent/generators/generator.port';
 import { LedgerError } from '../../domain/shared/ledger-error';
 
 /**
@@ -71,7 +71,7 @@ describe('the local LLM generator on a tiny model', () => {
     const artifacts = new ArtifactStore(join(dir, 'artifacts-loss'));
     const g = LocalLlmGenerator.open({ modelPath: model, artifacts, device: 'cpu' });
     const corpus = loadSeedCorpus().slice(0, 4);
-    const python = await import('../../src/generators/python-job');
+    const python = await import('../../gpu-agent/python/python-job');
     const { trainingPair, promptContextFor } = await import('../../domain/generators/prompt');
     const out = mkdtempSync(join(dir, 'adapter-'));
     const result = await python.runPythonJob<{ lossBefore: number; lossAfter: number; epochLosses: number[]; hyper: Record<string, unknown> }>(llmPython(), 'lora_finetune.py', {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadSeedCorpus, readSeedManifest, seedCorpusDir } from '../../src/generators/seed-corpus';
+import { loadSeedCorpus, readSeedManifest, seedCorpusDir } from '../../gpu-agent/generators/seed-corpus';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 
 describe('the shipped seed corpus', () => {

@@ -11,7 +11,7 @@ import type { EventStore } from '../../src/ledger/event-store.port';
 import { InProcessBus } from '../../src/bus/in-process-bus';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type EvaluateJob, type GenerateJob } from '../../src/bus/agent-job';
 import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
-import { startLocalAgent } from '../../src/app/local-agent';
+import { startLocalAgent } from '../../gpu-agent/agent/local-agent';
 import { createGpuAgent, type GpuAgent } from '../../gpu-agent/agent/gpu-agent';
 import { JobHandlerRegistry } from '../../gpu-agent/agent/job-handlers';
 import { GOOD, program } from './programs';

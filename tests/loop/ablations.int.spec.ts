@@ -9,7 +9,7 @@ import { runLoop } from '../../src/app/run-loop';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { experimentEventsOf } from '../../src/app/experiment-events';
 import { ABLATION_VARIANTS } from '../../src/app/ablation-table';
-import { SIM_SEED_CORPUS_SIZE } from '../../src/simulation/sim-backends';
+import { SIM_SEED_CORPUS_SIZE } from '../../gpu-agent/simulation/sim-backends';
 
 const data = <T>(e: RecordedEvent) => e.data as T;
 

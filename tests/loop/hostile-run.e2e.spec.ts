@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
-import { llmPython } from '../../src/generators/python-job';
+import { llmPython } from '../../gpu-agent/python/python-job';
 import { repoRoot } from '../../src/shared/repo-root';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { seedCorpusCompletion, startOpenAiCompatibleServer, type OpenAiFixture } from '../fixtures/openai-compatible-server';

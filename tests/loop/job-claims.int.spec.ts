@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
-import { withJobClaims } from '../../src/bus/job-claims';
+import { withJobClaims } from '../../gpu-agent/agent/job-claims';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../../src/bus/agent-job';
 import { streamIds } from '../../domain/experiment/events';
 import { commandEvents } from '../../src/ledger/handle-command';

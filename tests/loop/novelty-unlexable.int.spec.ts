@@ -12,7 +12,7 @@ import type { AgentJob } from '../../src/bus/agent-job';
 import { createLoopApplication } from '../../src/app/app.module';
 import { OrchestratorService } from '../../src/orchestrator/orchestrator.module';
 import { handleCommand, ONE_ATTEMPT } from '../../src/ledger/handle-command';
-import { simInitialGenerator, simSeedCorpus } from '../../src/simulation/sim-backends';
+import { simInitialGenerator, simSeedCorpus } from '../../gpu-agent/simulation/sim-backends';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
 import { candidateIdFor, streamIds } from '../../domain/experiment/events';
 import { sha256Hex } from '../../domain/shared/canonical-json';

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { openEventStore, resolveStoreLocation } from '../../ledger/open-event-store';
+import { openEventStore } from '../../ledger/open-event-store';
 import { openAgentBus } from '../../bus/open-agent-bus';
-import { startLocalAgent } from '../../app/local-agent';
-import { createGpuAgent } from '../../../gpu-agent/agent/gpu-agent';
-import { JobHandlerRegistry } from '../../../gpu-agent/agent/job-handlers';
-import { registerGeneratorHandlers } from '../../../gpu-agent/generators/generator-handlers';
-import { artifactDirFor } from '../../ledger/artifact-store';
+import { startAgentFor, startLocalAgent } from '../../app/agent-wiring';
 import { intOption, log, untilStopSignal } from '../cli-context';
 
 interface AgentFlags {
@@ -27,22 +22,19 @@ export function register(program: Command): void {
     .option('--agent-id <id>', 'this agent\'s id in job claims (default: host-pid-random)')
     .action(async (flags: AgentFlags) => {
       if (flags.bus === 'inproc') log('nas-ledger agent: --bus inproc: only jobs published in this process reach this agent; use kafka://… to serve an orchestrator elsewhere');
-      const location = resolveStoreLocation(flags.store);
       // The bus first: an unreachable broker fails within its bounded connect, before the store and the runners
       // exist (a runner pool left open would keep this process alive after the error).
       const bus = await openAgentBus(flags.bus);
       try {
         const store = await openEventStore(flags.store);
         try {
-          const registry = new JobHandlerRegistry();
-          const agent = await createGpuAgent({
-            store, registry, device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
-            timeoutS: flags.timeout, threads: flags.threads, hide: location.kind === 'pglite' ? [resolve(location.directory)] : [],
+          // Generator versions and adapters are files: agents on several machines must share the artifact directory.
+          const agent = await startAgentFor(store, flags.store, {
+            device: flags.device, workers: flags.workers, agentId: flags.agentId, valSubset: flags.valSubset ?? null,
+            timeoutS: flags.timeout, threads: flags.threads, log,
           });
           try {
-            // Generator versions and adapters are files: agents on several machines must share this directory.
-            registerGeneratorHandlers(registry, { store, agentId: agent.agentId, artifactDir: artifactDirFor(flags.store), device: agent.device.device, log });
-            const consumer = await startLocalAgent(store, bus, { realHandler: registry.dispatch, concurrency: agent.pool.size, agentId: agent.agentId, log });
+            const consumer = await startLocalAgent(store, bus, { realHandler: agent.handler, concurrency: agent.concurrency, agentId: agent.agentId, log });
             await untilStopSignal();
             log('nas-ledger agent: stopping after the jobs in flight...');
             await consumer.stop();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { DEFAULT_CONFIG } from '../../../domain/experiment/config';
-import { evaluateProgram, type EvaluationReport } from '../../../gpu-agent/agent/evaluate-program';
+import { evaluateProgram, type EvaluationReport } from '../../app/agent-wiring';
 import { intOption, printJson, printLine } from '../cli-context';
 
 interface EvaluateFlags {

@@ -5,9 +5,7 @@ import type { CorpusEntry } from '../../../domain/experiment/events';
 import { sha256Hex } from '../../../domain/shared/canonical-json';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { artifactDirFor } from '../../ledger/artifact-store';
-import { createGenerator } from '../../generators/create-generator';
-import { loadSeedCorpus } from '../../generators/seed-corpus';
-import { importLemurCorpus } from '../../generators/lemur-import';
+import { createGenerator, importLemurCorpus, loadSeedCorpus } from '../../app/agent-wiring';
 import { intOption, log, printJson, printLine } from '../cli-context';
 import { makeDirectory } from '../../shared/make-directory';
 

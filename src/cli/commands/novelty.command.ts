@@ -1,12 +1,10 @@
-import { defaultPython, runnerScriptPath, startPython } from '../../../gpu-agent/python/start-python';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_NOVELTY, type NoveltyParameters } from '../../../domain/experiment/config';
 import { isEvent, experimentIdOf, firstEvent } from '../../../domain/experiment/ledger-event';
 import { decodeSignature, estimateJaccard } from '../../../domain/novelty/minhash';
 import { NoveltyIndex } from '../../../domain/novelty/novelty-index';
 import { exactJaccard } from '../../../domain/novelty/shingles';
-import { structuralFingerprint, validateStructuralGraph } from '../../../domain/novelty/structural-fingerprint';
 import { TextSigner } from '../../../domain/novelty/text-signature';
 import type { RecordedEvent } from '../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../domain/shared/ledger-error';
@@ -14,6 +12,7 @@ import { corpusAsOf } from '../../../projections/corpus/query';
 import type { EventStore } from '../../ledger/event-store.port';
 import { iterateAll } from '../../ledger/iterate-all';
 import { openEventStore } from '../../ledger/open-event-store';
+import { compareStructure } from '../../app/agent-wiring';
 import { intOption, log, printJson, printLine } from '../cli-context';
 
 export function register(program: Command): void {
@@ -108,49 +107,6 @@ function lex(signer: TextSigner, source: string, file: string): string[] {
     if (error instanceof LedgerError) throw new LedgerError(error.code, `${file}: ${error.message}`, error.hint, error.details);
     throw error;
   }
-}
-
-type StructuralResult = { structuralMatch: boolean; structuralNote?: string; structuralA: string; structuralB: string }
-  | { structuralMatch: null; structuralNote: string };
-
-async function compareStructure(a: string, b: string, dataset: string): Promise<StructuralResult> {
-  let script: string;
-  try {
-    script = runnerScriptPath('fingerprint.py');
-  } catch {
-    return { structuralMatch: null, structuralNote: 'the nas-ledger checkout (gpu-agent/runner/fingerprint.py) was not found' };
-  }
-  if (!existsSync(script)) return { structuralMatch: null, structuralNote: `${script} does not exist` };
-  if (!existsSync(defaultPython())) return { structuralMatch: null, structuralNote: `${defaultPython()} is not installed` };
-  const [ga, gb] = await Promise.all([runFingerprint(a, dataset), runFingerprint(b, dataset)]);
-  if ('error' in ga) return { structuralMatch: null, structuralNote: `${a}: ${ga.error}` };
-  if ('error' in gb) return { structuralMatch: null, structuralNote: `${b}: ${gb.error}` };
-  return { structuralMatch: ga.fingerprint === gb.fingerprint, structuralA: ga.fingerprint, structuralB: gb.fingerprint };
-}
-
-function runFingerprint(file: string, dataset: string): Promise<{ fingerprint: string } | { error: string }> {
-  return new Promise((resolve) => {
-    const child = startPython('fingerprint.py', ['--file', file, '--dataset', dataset], { cwd: process.cwd() });
-    child.stdin.end();
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', (e) => { clearTimeout(timer); resolve({ error: `cannot run the fingerprint job: ${e.message}` }); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        resolve({ error: `the fingerprint job failed (exit ${code}): ${err.trim().split('\n').slice(-1)[0] ?? ''}` });
-        return;
-      }
-      try {
-        resolve({ fingerprint: structuralFingerprint(validateStructuralGraph(JSON.parse(out))) });
-      } catch (e) {
-        resolve({ error: `the fingerprint job printed an unusable graph: ${(e as Error).message}` });
-      }
-    });
-  });
 }
 
 /** What the corpus read model and the recorded signatures need (other experiments' events are dropped as they stream by). */

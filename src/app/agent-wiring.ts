@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import type { ExperimentConfig } from '../../domain/experiment/config';
+import type { GeneratorRef } from '../../domain/experiment/events';
+import type { EventStore } from '../ledger/event-store.port';
+import { resolveStoreLocation } from '../ledger/open-event-store';
+import { artifactDirFor } from '../ledger/artifact-store';
+import { initialGeneratorRef as agentInitialGeneratorRef, startRealAgent, type RealAgent } from '../../gpu-agent/agent/real-agent';
+
+/**
+ * The composition root between the orchestrator and the agent: the one file of src/ that imports gpu-agent/
+ * (a dependency-cruiser rule keeps it so). gpu-agent/ in turn sees only the ports (store, bus, the write path,
+ * artifacts) and domain/. What the agent needs to know about where the ledger lives (the directory candidates must
+ * not see, the shared artifact directory) is decided here, from the store URL.
+ */
+export { startLocalAgent, AGENTS_GROUP, type LocalAgentOptions } from '../../gpu-agent/agent/local-agent';
+export type { RealAgent } from '../../gpu-agent/agent/real-agent';
+export { simInitialGenerator, simSeedCorpus } from '../../gpu-agent/simulation/sim-backends';
+export { loadSeedCorpus } from '../../gpu-agent/generators/seed-corpus';
+export { createGenerator } from '../../gpu-agent/generators/create-generator';
+export type { GeneratedProgram } from '../../gpu-agent/generators/generator.port';
+export { importLemurCorpus } from '../../gpu-agent/generators/lemur-import';
+export { evaluateProgram, type EvaluationReport } from '../../gpu-agent/agent/evaluate-program';
+export { compareStructure } from '../../gpu-agent/python/structural-fingerprint';
+
+/** Where an agent serving this store keeps artifacts, and which directories its candidates must not see. */
+export function agentPlacement(storeUrl: string | undefined): { artifactDir: string; hide: string[] } {
+  const location = resolveStoreLocation(storeUrl);
+  return { artifactDir: artifactDirFor(storeUrl), hide: location.kind === 'pglite' ? [resolve(location.directory)] : [] };
+}
+
+export interface AgentStartOptions {
+  readonly device: string;
+  readonly workers?: number;
+  readonly valSubset?: number | null;
+  readonly timeoutS?: number;
+  readonly threads?: number;
+  readonly agentId?: string;
+  /** Checked at start-up (a run's dataset): a missing one fails before the experiment is registered. */
+  readonly dataset?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** The PyTorch agent for the ledger at storeUrl: used by `run` (in process) and `nas-ledger agent` (stand-alone). */
+export function startAgentFor(store: EventStore, storeUrl: string | undefined, options: AgentStartOptions): Promise<RealAgent> {
+  return startRealAgent({ store, ...agentPlacement(storeUrl), ...options });
+}
+
+/** The version a generator starts from (cycle 1), with the store's artifact directory. */
+export function initialGeneratorRef(config: ExperimentConfig, storeUrl: string | undefined): Promise<GeneratorRef> {
+  return agentInitialGeneratorRef(config, artifactDirFor(storeUrl));
+}
