@@ -2,11 +2,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { makeDirectory } from '../shared/make-directory';
-import { acquireDirectoryLock } from './adapters/embedded-lock';
+import { acquireDirectoryLock, type DirectoryLock } from './adapters/embedded-lock';
 import { PgClient, redact } from './adapters/pg-client';
 import { PgliteClient } from './adapters/pglite-client';
 import { seedFromTemplate } from './adapters/pglite-template';
 import type { EventStore } from './event-store.port';
+import { openThroughReadSocket, serveReads } from './read-socket/read-through-socket';
+import type { ReadSocketServer } from './read-socket/read-socket-server';
 import { SqlEventStore } from './sql/sql-event-store';
 import type { UpcasterRegistry } from './upcasters';
 
@@ -17,6 +19,11 @@ export interface OpenStoreOptions {
   readonly upcasters?: UpcasterRegistry;
   /** Where a snapshot that failed its check (discarded, rebuilt by replay) is reported; default: stderr. */
   readonly onIntegrityWarning?: (message: string) => void;
+  /**
+   * The caller only reads. Where another process holds the embedded store, it is then read through that process's
+   * read socket instead of failing with LOCKED (writes through it are still refused with LOCKED).
+   */
+  readonly forReading?: boolean;
 }
 
 export type StoreLocation =
@@ -75,13 +82,32 @@ async function openEmbedded(directory: string, options: OpenStoreOptions): Promi
     throw new LedgerError('UNAVAILABLE', `cannot create the ledger directory ${directory}: ${(error as Error).message}`,
       'Choose a writable directory with --store or NAS_LEDGER_STORE.');
   }
-  const lock = acquireDirectoryLock(directory);
+  let lock: DirectoryLock;
+  try {
+    lock = acquireDirectoryLock(directory);
+  } catch (error) {
+    if (options.forReading && error instanceof LedgerError && error.code === 'LOCKED') {
+      return openThroughReadSocket(directory, error, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning });
+    }
+    throw error;
+  }
   try {
     const pgdata = join(directory, 'pgdata');
     await seedFromTemplate(pgdata);
     const client = await PgliteClient.open(pgdata);
     try {
-      return await SqlEventStore.open(client, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning, onClose: () => lock.release() });
+      let readSocket: ReadSocketServer | null = null;
+      const onClose = async (): Promise<void> => {
+        try {
+          await readSocket?.close();
+        } finally {
+          lock.release();
+        }
+      };
+      const store = await SqlEventStore.open(client, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning, onClose });
+      // Served once the schema is in place; other processes read through it until this store is closed.
+      readSocket = await serveReads(directory, client);
+      return store;
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;

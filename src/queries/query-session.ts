@@ -8,7 +8,8 @@ import { QueriesModule } from './queries.module';
  * with its QueryBus and closes both, also when `fn` fails. Used by the read-only CLI commands.
  */
 export async function withQueryBus<T>(storeUrl: string | undefined, fn: (bus: QueryBus) => Promise<T>): Promise<T> {
-  const store = await openEventStore(storeUrl);
+  // Read-only: an embedded store another process holds is read through its read socket.
+  const store = await openEventStore(storeUrl, { forReading: true });
   try {
     const app = await NestFactory.createApplicationContext(QueriesModule.withStore(store), { logger: false, abortOnError: false });
     try {

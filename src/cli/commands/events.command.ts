@@ -26,8 +26,9 @@ type FullVerifyResult = VerifyResult & IntegrityReport & { readonly anchor: Anch
 
 const STORE_HELP = 'store URL: postgres://… or a directory (default: $NAS_LEDGER_STORE, then ./.nas-ledger)';
 
-async function withStore<T>(url: string | undefined, fn: (store: SqlEventStore) => Promise<T>): Promise<T> {
-  const store = await openSqlEventStore(url);
+/** `forReading`: an embedded store another process holds is read through its read socket (writes stay LOCKED). */
+async function withStore<T>(url: string | undefined, fn: (store: SqlEventStore) => Promise<T>, forReading = false): Promise<T> {
+  const store = await openSqlEventStore(url, { forReading });
   try {
     return await fn(store);
   } finally {
@@ -108,7 +109,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (options: VerifyOptions) => {
       const anchor = options.anchor === undefined ? null : parseAnchor(options.anchor);
-      const result = await withStore(options.store, (store) => verifyAll(store, anchor, options.dropBadSnapshots === true));
+      const result = await withStore(options.store, (store) => verifyAll(store, anchor, options.dropBadSnapshots === true), true);
       if (options.json) printJson(result);
       else printVerify(result);
       const error = failure(result);
@@ -121,7 +122,7 @@ export function register(program: Command): void {
     .option('--store <url>', STORE_HELP)
     .option('--json', 'print {position, hash, store} as JSON (a file `events verify --anchor` reads)')
     .action(async (options: StoreOptions) => {
-      const head = await withStore(options.store, async (store) => ({ ...(await store.headAnchor()), store: store.kind }));
+      const head = await withStore(options.store, async (store) => ({ ...(await store.headAnchor()), store: store.kind }), true);
       if (options.json) printJson(head);
       else printLine(`${head.hash}@${head.position}`);
     });
@@ -130,7 +131,7 @@ export function register(program: Command): void {
     .description('Write every event, exactly as recorded, as JSON Lines to stdout: nas-ledger events export > ledger.jsonl')
     .option('--store <url>', STORE_HELP)
     .action(async (options: StoreOptions) => {
-      const count = await withStore(options.store, (store) => exportEvents(store, process.stdout));
+      const count = await withStore(options.store, (store) => exportEvents(store, process.stdout), true);
       log(`exported ${count} event(s)`);
     });
 

@@ -3,6 +3,7 @@ import { LedgerError } from '../../../domain/shared/ledger-error';
 import { intOption, log, printJson, untilStopSignal } from '../cli-context';
 import { openEventStore } from '../../ledger/open-event-store';
 import { startHttpServer } from '../../http/http-server';
+import { readsThroughSocket } from '../../ledger/read-socket/read-through-socket';
 
 interface ServeFlags {
   readonly store?: string;
@@ -25,10 +26,12 @@ export function register(program: Command): void {
     .option('--no-snapshots', 'do not store projection snapshots at cycle ends (for a store this process may not write to)')
     .option('--json', 'print {"url": …} on stdout once listening')
     .action(async (flags: ServeFlags) => {
-      const store = await openEventStore(flags.store);
+      const store = await openEventStore(flags.store, { forReading: true });
       try {
         const server = await startHttpServer(store, {
-          port: flags.port, host: flags.host, allowHosts: flags.allowHost, maintainSnapshots: flags.snapshots, log,
+          port: flags.port, host: flags.host, allowHosts: flags.allowHost, log,
+          // Read through another process's socket, snapshots cannot be stored here (that process keeps its own).
+          maintainSnapshots: flags.snapshots && !readsThroughSocket(store),
         });
         if (flags.json) printJson({ url: server.url });
         log(`nas-ledger serve: listening on ${server.url} (Ctrl-C stops)`);

@@ -44,6 +44,21 @@ export class PgliteClient implements SqlClient {
     });
   }
 
+  /**
+   * One statement in a READ ONLY transaction that is always rolled back: it can change neither rows nor this
+   * connection's session (a SET is undone with it). What the read socket runs for other processes.
+   */
+  async readOnlyQuery(sql: string, params: readonly unknown[]): Promise<unknown[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('set transaction read only');
+      try {
+        return (await tx.query(sql, [...params])).rows;
+      } finally {
+        await tx.rollback();
+      }
+    });
+  }
+
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
     const unlisten = await this.db.listen(channel, () => onNotify());
     return async () => { if (!this.db.closed) await unlisten(); };
