@@ -59,18 +59,22 @@ export function register(program: Command): void {
       printLine(`structural match  ${result.structuralMatch === null ? `unknown: ${structural.structuralNote}` : result.structuralMatch ? 'yes' : 'no'}`);
     });
 
-  novelty.command('nearest <file>')
+  novelty.command('nearest <experiment-or-file> [file]')
+    .usage('<experiment> <file> [options]   (or: <file> --experiment <id>)')
     .description("Lists the corpus entries (seed + admitted) of an experiment nearest to a program, by MinHash-Jaccard,\n" +
       "signed with the experiment's own novelty parameters. --as-of-cycle C: the corpus as it was at the end of cycle C.\n" +
+      'The experiment is given positionally like every other command, or with --experiment.\n' +
       'JSON: { experimentId, asOfCycle, corpusSize, params, nearest: [{ entryId, name, candidateId, cycle, jaccard, nearDuplicate }] }.')
-    .requiredOption('--experiment <id>', 'experiment id')
+    .option('--experiment <id>', 'experiment id (instead of the first argument)')
     .option('--as-of-cycle <c>', 'corpus at the end of this cycle (0: the seed corpus only)', intOption('--as-of-cycle', 0))
     .option('--limit <n>', 'entries to list', intOption('--limit', 1), 10)
     .option('--store <url>', 'event store: postgres://..., file:DIR or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { experiment: string; asOfCycle?: number; limit: number; store?: string; json?: boolean }) => {
+    .action(async (first: string, second: string | undefined, flags: NearestFlags) => {
+      const { experiment, file } = experimentAndFile(first, second, flags.experiment);
+      const options = { ...flags, experiment };
       const source = readSource(file);
-      const store = await openEventStore(options.store);
+      const store = await openEventStore(options.store, { forReading: true });
       let result: NearestResult;
       try {
         result = await nearestInExperiment(store, options.experiment, source, file, options.limit, options.asOfCycle);
@@ -90,6 +94,24 @@ export function register(program: Command): void {
       }
       if (nearest.length === 0) printLine('the corpus is empty');
     });
+}
+
+interface NearestFlags { experiment?: string; asOfCycle?: number; limit: number; store?: string; json?: boolean }
+
+/** `nearest <experiment> <file>` like every other command, or `nearest <file> --experiment <id>` as before; not both. */
+export function experimentAndFile(first: string, second: string | undefined, flag: string | undefined): { experiment: string; file: string } {
+  if (flag !== undefined) {
+    if (second !== undefined) {
+      throw new LedgerError('BAD_INPUT', `the experiment is given twice: "${first}" and --experiment ${flag}`,
+        'Give it once: nas-ledger novelty nearest <experiment> <file>, or nas-ledger novelty nearest <file> --experiment <id>.');
+    }
+    return { experiment: flag, file: first };
+  }
+  if (second === undefined) {
+    throw new LedgerError('BAD_INPUT', 'novelty nearest needs an experiment and a file',
+      'nas-ledger novelty nearest <experiment> <file> (or <file> --experiment <id>).');
+  }
+  return { experiment: first, file: second };
 }
 
 function readSource(file: string): string {

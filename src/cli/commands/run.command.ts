@@ -6,12 +6,13 @@ import { runLoop, type LoopResult } from '../../app/run-loop';
 import { LoopReporter } from '../../app/loop-report';
 import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
 import { writePlotFile } from '../../plots/write-plot';
+import { withDashboardDuringRun } from '../serve-during-run';
 
 interface RunFlags {
   config?: string; cycles?: number; candidates?: number; dataset?: string; subset?: number; protocol?: string; generator?: string;
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
-  id?: string; leaseMs?: number; valSubset?: number; plot?: string; flopsBudget?: number | null;
+  id?: string; leaseMs?: number; valSubset?: number; plot?: string; flopsBudget?: number | null; serve?: number;
 }
 
 /** Precedence of the store: --store, then $NAS_LEDGER_STORE, then the config file's `store`, then ./.nas-ledger. */
@@ -57,18 +58,18 @@ export function printSummary(result: LoopResult, reporter: LoopReporter, json: b
   printLine(`follow up: nas-ledger stats ${result.experimentId}${storeHint}   nas-ledger provenance <candidate>${storeHint}   nas-ledger events export${storeHint}`);
 }
 
-async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string; plot?: string }): Promise<void> {
+async function runWith(options: Parameters<typeof runLoop>[0], flags: { json?: boolean; store?: string; plot?: string; serve?: number }): Promise<void> {
   if (flags.plot !== undefined) checkWritableFile('--plot', flags.plot);
   let experimentId = options.experimentId ?? '';
   const reporter = new LoopReporter(() => experimentId, log);
   const { signal, dispose } = interruptSignal();
   try {
-    const result = await runLoop({
-      ...options, signal, 
+    const result = await withDashboardDuringRun(flags.serve, options.storeUrl ?? options.config?.store, log, (store) => runLoop({
+      ...options, signal, store,
       simEvaluateDelayMs: process.env.NAS_SIM_EVAL_DELAY_MS ? Number(process.env.NAS_SIM_EVAL_DELAY_MS) : undefined,
       log: process.env.NAS_LEDGER_DEBUG ? log : undefined,
       onEvent: (event, view) => { experimentId = view.experimentId; reporter.onEvent(event, view); },
-    });
+    }));
     reporter.finish();
     printSummary(result, reporter, flags.json, flags.store ? ` --store ${shownStore(flags.store)}` : '');
     if (flags.plot !== undefined) {
@@ -88,7 +89,9 @@ function addLoopProcessOptions(command: Command): Command {
     .option('--concurrency <n>', 'jobs each local agent runs at once (PyTorch: runners; default one per CPU core)', intOption('--concurrency', 1))
     .option('--lease-ms <ms>', 'how long an agent\'s claim on a job holds before another may take it over', intOption('--lease-ms', 100))
     .option('--json', 'print the summary as JSON on stdout')
-    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)');
+    .option('--plot <file.svg>', 'at the end, draw the per-cycle trajectories as an SVG file (the same as stats --plot)')
+    .option('--serve <port>', 'serve the dashboard and JSON API from this process on 127.0.0.1:PORT while it runs (0: any free port)',
+      intOption('--serve', 0));
 }
 
 export function register(program: Command): void {
