@@ -1,4 +1,5 @@
 import { contentHash, sha256Hex } from '../../domain/shared/canonical-json';
+import { LedgerError } from '../../domain/shared/ledger-error';
 import type { ExperimentConfig } from '../../domain/experiment/config';
 import type { CorpusEntry, GeneratorRef } from '../../domain/experiment/events';
 import { candidateIdFor, streamIds } from '../../domain/experiment/events';
@@ -100,7 +101,8 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
     const { refinements, corpusVersion } = await lastFineTune(job.experimentId, job.cycle);
     const state = await generatorState(job.experimentId, corpusVersion, refinements, config, landscape);
     const rate = mutationRate('linear', job.cycle, config.cycles);
-    const genomes = generateGenomes(landscape, state, job.count, rate, createRng(deriveSeed(job.seed, 'generate', job.experimentId, job.cycle)));
+    // Seeded by the run's seed and the cycle only: the same config and seed draw the same programs in any experiment.
+    const genomes = generateGenomes(landscape, state, job.count, rate, createRng(deriveSeed(job.seed, 'generate', job.cycle)));
     for (let index = 0; index < genomes.length; index++) {
       const candidateId = candidateIdFor(job.experimentId, job.cycle, index);
       const code = genomeToProgram(genomes[index]!);
@@ -163,6 +165,10 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
       case 'generate': return generate(job);
       case 'evaluate': return evaluate(job);
       case 'fine-tune': return fineTune(job);
+      case 'review-evaluate':
+        // A sim candidate's numbers come from the simulation model, not from code that could run again.
+        throw new LedgerError('UNSUPPORTED', `review ${job.reviewId}: sim candidates cannot be re-evaluated`,
+          'Review a sim experiment with --decisions (its novelty verdicts and admissions are re-derived from the log).');
       default: {
         const never: never = job;
         throw new Error(`unknown job ${JSON.stringify(never)}`);
