@@ -5,7 +5,7 @@ import type { CorpusEntry } from '../../../domain/experiment/events';
 import { sha256Hex } from '../../../domain/shared/canonical-json';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { artifactDirFor } from '../../ledger/artifact-store';
-import { createGenerator, importLemurCorpus, loadSeedCorpus } from '../../app/agent-wiring';
+import { createGenerator, importLemurCorpus, loadSeedCorpus, type GeneratedProgram } from '../../app/agent-wiring';
 import { intOption, log, printJson, printLine } from '../cli-context';
 import { makeDirectory } from '../../shared/make-directory';
 
@@ -32,7 +32,8 @@ export function register(program: Command): void {
       'SPEC: grammar | llm:<local model dir> | openai:<base url>#<model>. Same seed and version: same programs.\n' +
       'Files: <index>-<codeHash12>.py per program (plus .diff in delta mode); <index>-rejected.txt holds an output\n' +
       'that could not be turned into a program. JSON: an array of {index, file, codeHash, generatorVersion, parent,\n' +
-      'diffFile, outputTokens, failure}.')
+      'diffFile, outputTokens, failure, deltaFallback}; deltaFallback: --delta was asked but the program\n' +
+      'was written in full (no parent the generator can mutate; also said on stderr).')
     .requiredOption('--generator <spec>', 'grammar | llm:<path> | openai:<url>#<model>')
     .requiredOption('--out <dir>', 'directory to write the programs to (created if missing)')
     .option('--n <count>', 'how many programs', intOption('--n', 1), 8)
@@ -63,6 +64,14 @@ export function register(program: Command): void {
       const programs = await generator.generate(options.n, options.seed,
         { dataset: options.dataset, parameterBudget: options.budget, delta: options.delta === true, corpus });
       await generator.close?.();
+      // The grammar mutates only programs it wrote itself: other parents (the hand-written seed corpus, LEMUR) give it
+      // nothing to mutate, and it writes full programs instead. Said here, and per row in the JSON, never silently.
+      const fellBack = (p: GeneratedProgram): boolean => options.delta === true && p.failure === null && p.parent === null;
+      const fallbacks = programs.filter(fellBack).length;
+      if (fallbacks > 0) {
+        log(`nas-ledger generate: --delta: ${fallbacks} of ${programs.length} program(s) written in full, not as diffs: ${generator.ref.id} found no parent ` +
+          `it can mutate among the ${corpus.length} given (the grammar mutates only programs it wrote). Give --parents an earlier grammar --out directory.`);
+      }
       const rows = programs.map((p) => {
         const stem = String(p.index).padStart(3, '0');
         const file = join(options.out, p.failure === null ? `${stem}-${p.codeHash.slice(0, 12)}.py` : `${stem}-rejected.txt`);
@@ -74,7 +83,7 @@ export function register(program: Command): void {
         }
         return {
           index: p.index, file, codeHash: p.codeHash, generatorVersion: p.generator.version, parent: p.parent?.entryId ?? null,
-          diffFile, outputTokens: p.outputTokens, failure: p.failure,
+          diffFile, outputTokens: p.outputTokens, failure: p.failure, deltaFallback: fellBack(p),
         };
       });
       if (options.json) { printJson(rows); return; }
