@@ -5,6 +5,7 @@ import type { EventStore } from '../../src/ledger/event-store.port';
 import { commandEvents } from '../../src/ledger/handle-command';
 import type { AgentJob } from '../../src/bus/agent-job';
 import type { JobHandler } from '../../src/bus/agent-bus.port';
+import { reviewVerdictRecorded } from './review-verdict-recorded';
 
 /** True when the job's result is already in the ledger (a redelivered or re-published job is then skipped). */
 export async function jobResultRecorded(store: EventStore, job: AgentJob): Promise<boolean> {
@@ -25,6 +26,7 @@ export async function jobResultRecorded(store: EventStore, job: AgentJob): Promi
         return event?.type === 'GeneratorFineTuned' && event.data.cycle === job.cycle;
       });
     }
+    case 'review-evaluate': return reviewVerdictRecorded(store, job);
     default: {
       const never: never = job;
       throw new Error(`unknown job ${JSON.stringify(never)}`);

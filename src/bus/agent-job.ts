@@ -50,11 +50,35 @@ export interface FineTuneJob extends JobBase {
   readonly corpusHash: string;
 }
 
-export type AgentJob = GenerateJob | EvaluateJob | FineTuneJob;
+/**
+ * A reproducibility review's re-run of one recorded candidate (issue 14): the agent re-evaluates the recorded code
+ * with the protocol values its record names (and, with `regenerate`, regenerates it from the recorded generator
+ * version, seed, index and parent), compares, and records the verdict on `review-<reviewId>`. It never writes to
+ * the candidate's own stream.
+ */
+export interface ReviewEvaluateJob extends JobBase {
+  readonly kind: 'review-evaluate';
+  readonly reviewId: string;
+  readonly candidateId: string;
+  /** The experiment's protocol ('sim' routes to the sim backends). */
+  readonly protocol: string;
+  /** cpu | cuda | auto: where to re-run (default: the recorded device's kind). */
+  readonly device: string;
+  /** Largest |delta| of accuracy and loss still called within-tolerance (off the recorded device and thread count). */
+  readonly tolerance: number;
+  readonly regenerate: boolean;
+  /** Torch threads to re-run with; null: the recorded count. */
+  readonly threads: number | null;
+  /** Validation images for a rejected candidate (no values recorded): the experiment's evaluations' value. */
+  readonly valSubset: number | null;
+}
+
+export type AgentJob = GenerateJob | EvaluateJob | FineTuneJob | ReviewEvaluateJob;
 export type AgentJobKind = AgentJob['kind'];
 
 export const jobIdFor = {
   generate: (experimentId: string, cycle: number) => `generate:${experimentId}:${cycle}`,
   evaluate: (candidateId: string) => `evaluate:${candidateId}`,
   fineTune: (experimentId: string, cycle: number) => `fine-tune:${experimentId}:${cycle}`,
+  reviewEvaluate: (reviewId: string, candidateId: string) => `review-evaluate:${reviewId}:${candidateId}`,
 } as const;
