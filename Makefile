@@ -32,6 +32,7 @@ $(NODE_STAMP): package-lock.json
 
 build: $(NODE_STAMP)
 	npx tsc -p tsconfig.json
+	node scripts/build-dashboard.mjs
 
 clean:
 	rm -rf dist

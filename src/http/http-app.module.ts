@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { QueriesModule } from '../queries/queries.module';
 import { ApiController } from './api.controller';
 import { PageController } from './page.controller';
+import { LiveController } from './live.controller';
 import { LedgerErrorFilter } from './ledger-error.filter';
 import { httpValidationPipe } from './validation.pipe';
 
@@ -14,7 +15,7 @@ export class HttpAppModule {
     return {
       module: HttpAppModule,
       imports: [QueriesModule.withStore(store)],
-      controllers: [ApiController, PageController],
+      controllers: [ApiController, LiveController, PageController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: APP_PIPE, useFactory: httpValidationPipe },

@@ -5,7 +5,7 @@ export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
 
 /** The read-only routes (ApiController, PageController): anything but GET/HEAD on them is 405, not 404. */
 const ROUTES: readonly RegExp[] = [
-  /^\/$/, /^\/api\/experiments\/?$/, /^\/api\/experiments\/[^/]+\/(stats|candidates)\/?$/, /^\/api\/provenance\/[^/]+\/?$/, /^\/api\/head\/?$/,
+  /^\/$/, /^\/api\/experiments\/?$/, /^\/api\/experiments\/[^/]+\/(stats|candidates)\/?$/, /^\/api\/provenance\/[^/]+\/?$/, /^\/api\/head\/?$/, /^\/api\/live\/?$/,
 ];
 const ALLOWED_METHODS = 'GET, HEAD';
 

@@ -73,6 +73,21 @@ ol.events li, ol.chain li { margin: 3px 0; }
 code { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: #f1f3f6; padding: 0 3px; border-radius: 3px; }
 .verified { color: var(--ok); font-weight: 600; } .unverified { color: var(--bad); font-weight: 600; }
 [role=alert] { color: var(--bad); background: #fef3f2; border: 1px solid #f3b7b1; border-radius: 6px; padding: 8px 10px; }
+/* Observable Plot charts: its own <style> is dropped (CSP), these are the same rules. */
+:where(.nl-plot) { --plot-background: white; display: block; height: auto; max-width: 100%; width: 100%; }
+:where(.nl-plot text), :where(.nl-plot tspan) { white-space: pre; }
+#insights { display: grid; gap: 16px; }
+.lineage .graph { height: 460px; border: 1px solid var(--line); border-radius: 6px; background: #fbfcfd; }
+.__________cytoscape_container { position: relative; }
+.why-not { border-left: 4px solid var(--bad); background: #fef3f2; padding: 8px 10px; border-radius: 4px; margin: 0 0 10px; }
+td.why { white-space: normal; max-width: 30em; color: var(--muted); }
+.tabs { display: flex; gap: 6px; margin: 4px 0 8px; flex-wrap: wrap; }
+.tab { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 14px; background: #fff; cursor: pointer; color: var(--ink); }
+.tab[aria-pressed="true"] { border-color: var(--accent); background: #eaf1fc; color: var(--accent); }
+pre.code { margin: 0; max-height: 460px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: #fbfcfd; }
+pre.code code.hljs { display: block; padding: 10px 12px; background: none; font: 12px/1.45 ui-monospace, "DejaVu Sans Mono", monospace; }
+.diff { max-height: 520px; overflow: auto; font-size: 12px; }
+.compare-list { list-style: none; padding: 0; margin: 0 0 10px; display: flex; flex-wrap: wrap; gap: 4px 18px; }
 [hidden] { display: none !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } nav { position: static; } }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DASHBOARD_SCRIPT } from './dashboard-script';
-import { DASHBOARD_STYLE } from './dashboard-style';
+import { DASHBOARD_SCRIPT, VENDOR_STYLE } from './dashboard-script';
+import { DASHBOARD_STYLE as OWN_STYLE } from './dashboard-style';
+
+/** The page's one stylesheet: the libraries' rules first, ours after (so ours win at equal specificity). */
+export const DASHBOARD_STYLE = `${VENDOR_STYLE}\n${OWN_STYLE}`;
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
@@ -40,7 +43,7 @@ export function dashboardHtml(): string {
     <section id="overview" aria-labelledby="exp-title" hidden>
       <div class="title-row">
         <h2 id="exp-title" data-testid="experiment-title"></h2>
-        <span id="exp-meta" class="muted"></span>
+        <span id="exp-meta" class="muted" data-testid="experiment-status"></span>
       </div>
       <div class="timetravel">
         <label for="asof-slider">As of cycle</label>
@@ -49,6 +52,10 @@ export function dashboardHtml(): string {
       </div>
     </section>
     <div id="charts" class="charts" data-testid="charts" hidden></div>
+    <section id="insights" aria-label="Distributions and provenance graph" hidden>
+      <div id="distributions" class="charts" data-testid="distributions"></div>
+      <figure id="lineage" class="lineage" data-testid="lineage-graph"></figure>
+    </section>
     <section id="candidates" aria-labelledby="cands-title" hidden>
       <div class="cands-head">
         <h2 id="cands-title">Candidates</h2>
@@ -60,7 +67,7 @@ export function dashboardHtml(): string {
         <table data-testid="candidates-table">
           <caption class="sr-only">Candidates of the selected cycle; choose a candidate id to see its provenance</caption>
           <thead><tr>
-            <th scope="col">Candidate</th><th scope="col" class="num">#</th><th scope="col">Status</th><th scope="col">Stage / reason</th>
+            <th scope="col">Candidate</th><th scope="col" class="num">#</th><th scope="col">Status</th><th scope="col">Why not</th>
             <th scope="col" class="num">Accuracy</th><th scope="col" class="num">J_train</th><th scope="col">Architecture</th>
           </tr></thead>
           <tbody id="cand-body"></tbody>
@@ -68,8 +75,19 @@ export function dashboardHtml(): string {
       </div>
     </section>
     <aside id="provenance" aria-labelledby="prov-title" data-testid="provenance-panel" hidden></aside>
+    <section id="compare" aria-labelledby="compare-title" data-testid="compare">
+      <div class="cands-head">
+        <h2 id="compare-title">Compare experiments</h2>
+        <label for="compare-metric">Statistic</label>
+        <select id="compare-metric" data-testid="compare-metric"></select>
+      </div>
+      <ul id="compare-list" class="compare-list" data-testid="compare-list"></ul>
+      <div id="compare-chart" data-testid="compare-chart"></div>
+    </section>
   </main>
 </div>
+<!-- cytoscape adds a <style> to the head unless this id exists; the CSP would refuse it, so its one rule is in ours. -->
+<span id="__________cytoscape_stylesheet" hidden></span>
 <script>${DASHBOARD_SCRIPT}</script>
 </body>
 </html>
