@@ -90,6 +90,35 @@ export type CandidateRejected = DomainEvent<'CandidateRejected', {
   readonly device: string | null;
 }>;
 
+/**
+ * The resolved protocol value the runner hashed into `protocolHash` (gpu-agent/runner/protocols.py `resolve`), key for
+ * key: sha256 of its JSON with sorted keys and no spaces is the protocolHash (protocolValuesHash checks it). The
+ * settings the issue names map to these keys: subset, valSubset, batchSize, epochs, augmentation (pipeline, cropPad,
+ * resize; random flips follow the dataset), prm, seed and threads (cpuThreads: present on the CPU only, where the
+ * thread count changes the numbers). Keys a newer runner adds are kept (the index signature), so the hash still checks.
+ */
+export interface ProtocolValues {
+  readonly name: string;
+  readonly version: number;
+  readonly dataset: string;
+  readonly subset: number | null;
+  readonly valSubset: number | null;
+  readonly batchSize: number;
+  readonly evalBatchSize: number;
+  readonly epochs: number;
+  readonly pipeline: string;
+  readonly cropPad: number;
+  readonly resize: number | null;
+  readonly amp: boolean;
+  readonly prm: Readonly<Record<string, number>>;
+  readonly fixedPrm: boolean;
+  readonly seed: number;
+  readonly cpuThreads?: number;
+  readonly measuredBy?: string;
+  readonly loaderWorkers: number;
+  readonly [key: string]: unknown;
+}
+
 export type CandidateEvaluated = DomainEvent<'CandidateEvaluated', {
   readonly experimentId: string;
   readonly cycle: number;
@@ -119,7 +148,17 @@ export type CandidateEvaluated = DomainEvent<'CandidateEvaluated', {
    * absence as unknown (measured the old way, inside the candidate's process).
    */
   readonly measurement?: { readonly by: string; readonly selfReported: readonly string[] };
+  /**
+   * Every value the protocolHash covers (schema version 2). null: not recorded, for events of schema version 1 (the
+   * upcaster in src/ledger/upcasters.ts reads them so); absent: a writer that does not know them (the simulation,
+   * hand-built test events). Read it with protocolValuesOf, which treats both as null. A review of an event without
+   * values searches the values `run` could have used for the ones whose hash matches (gpu-agent/runner/protocol_search.py).
+   */
+  readonly protocolValues?: ProtocolValues | null;
 }>;
+
+/** The protocol values an evaluation recorded; null when it did not record them (schema version 1, the simulation). */
+export const protocolValuesOf = (data: CandidateEvaluated['data']): ProtocolValues | null => data.protocolValues ?? null;
 
 export type NoveltyAssessed = DomainEvent<'NoveltyAssessed', {
   readonly experimentId: string;
@@ -235,7 +274,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> = 
   ExperimentRegistered: 1, CorpusSeeded: 1, CycleStarted: 1,
   GeneratorFineTuneRequested: 1, GeneratorFineTuned: 1, GeneratorFineTuneSkipped: 1,
   CycleCompleted: 1, ExperimentCompleted: 1, ExperimentFailed: 1,
-  CandidateGenerated: 1, CandidateRejected: 1, CandidateEvaluated: 1, NoveltyAssessed: 1,
+  CandidateGenerated: 1, CandidateRejected: 1, CandidateEvaluated: 2, NoveltyAssessed: 1,
   CandidateAdmitted: 1, CandidateNotAdmitted: 1,
   JobClaimed: 1, JobFailed: 1,
 };

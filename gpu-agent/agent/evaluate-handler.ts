@@ -2,6 +2,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { sha256Hex } from '../../domain/shared/canonical-json';
 import { streamIds, type CandidateEvaluated, type CandidateRejected, type RejectionStage } from '../../domain/experiment/events';
 import { firstEvent } from '../../domain/experiment/ledger-event';
+import { protocolValuesFrom } from '../../domain/experiment/protocol-values';
 import { candidateDecider } from '../../domain/candidate/candidate.decider';
 import type { CandidateCommand } from '../../domain/candidate/candidate.commands';
 import { structuralFingerprint, validateStructuralGraph } from '../../domain/novelty/structural-fingerprint';
@@ -120,6 +121,8 @@ export function verdictCommand(job: EvaluateJob, result: RunnerResult): Candidat
     dataset: { id: result.dataset, contentHash: result.datasetHash! }, protocolHash: result.protocolHash, seed: result.seed,
     device: deviceLabel(result), libraries, timings: result.timings, structuralFingerprint: fingerprint,
     flops: result.flops,
+    // every value the protocolHash covers, as the runner resolved and hashed them (schema version 2)
+    protocolValues: protocolValuesFrom(result.protocol),
     ...(result.measurement ? { measurement: { by: result.measurement.by, selfReported: [...result.measurement.selfReported] } } : {}),
   };
   return { type: 'RecordEvaluation', data };

@@ -40,3 +40,16 @@ export class UpcasterRegistry {
     throw new LedgerError('INTERNAL', `upcasting ${event.type} did not terminate`, 'Check the registered upcasters for a cycle.');
   }
 }
+
+/**
+ * CandidateEvaluated v1 → v2: v2 names every value its protocolHash covers (protocolValues); a v1 event did not
+ * record them, so it reads as `protocolValues: null` ("values not recorded"). Its other keys are unchanged.
+ */
+export const candidateEvaluatedV1toV2: Upcaster = (event) => ({
+  ...event, schemaVersion: 2, data: { ...(event.data as Record<string, unknown>), protocolValues: null },
+});
+
+/** The ledger's own upcasters: what every store applies on read unless it is given a registry of its own. */
+export function ledgerUpcasters(): UpcasterRegistry {
+  return new UpcasterRegistry().register('CandidateEvaluated', 1, candidateEvaluatedV1toV2);
+}

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsNotEmpty, IsNumber, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import type { ProtocolValues } from '../../../domain/experiment/events';
 import { DatasetRefDto, ID_PATTERN, IsRecordOf } from '../shared/common.dto';
 
 /** Field names and meanings are those of the event (domain/experiment/events.ts). */
@@ -19,4 +20,6 @@ export class RecordEvaluationDto {
   @IsRecordOf('number') timings!: Record<string, number>;
   @ValidateIf((_o, v) => v !== null) @IsString() structuralFingerprint!: string | null;
   @IsOptional() @IsInt() @Min(0) flops?: number | null;
+  /** Every value the protocolHash covers (CandidateEvaluated v2); the decider records what is sent, null or absent = not recorded. */
+  @IsOptional() @IsObject() protocolValues?: ProtocolValues | null;
 }

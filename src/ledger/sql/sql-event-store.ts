@@ -5,7 +5,7 @@ import type {
   SubscriptionHandler,
 } from '../event-store.port';
 import { GENESIS_HASH } from '../hash-chain';
-import { UpcasterRegistry } from '../upcasters';
+import { ledgerUpcasters, type UpcasterRegistry } from '../upcasters';
 import { SqlAppends } from './appends';
 import { loadCheckpoint, saveCheckpoint, SqlSubscriptions } from './checkpoints';
 import { ensureSchema } from './migrate';
@@ -46,7 +46,7 @@ export class SqlEventStore implements EventStore {
 
   private constructor(readonly client: SqlClient, private readonly options: SqlEventStoreOptions) {
     this.appends = new SqlAppends(client);
-    this.reads = new SqlReads(client, options.upcasters ?? new UpcasterRegistry());
+    this.reads = new SqlReads(client, options.upcasters ?? ledgerUpcasters());
     this.snapshots = new SqlSnapshots(client, this.reads, options.onIntegrityWarning);
     this.subscriptions = new SqlSubscriptions(client, this.reads);
     this.appendPaths = this.appends.paths;
