@@ -20,13 +20,13 @@ export function initialCandidateRecordsView(): CandidateRecordsView {
 export function evolveCandidateRecords(view: CandidateRecordsView, recorded: RecordedEvent): CandidateRecordsView {
   const event = asLedgerEvent(recorded);
   if (!event) return view;
-  const at = recorded.globalPosition;
+  const at = { position: recorded.globalPosition, time: recorded.metadata.recordedAt };
   switch (event.type) {
     case 'CandidateGenerated': {
       const d = event.data;
       const record: CandidateRecord = {
         experimentId: d.experimentId, candidateId: d.candidateId, cycle: d.cycle, index: d.index, status: 'generated',
-        lastPosition: at, generatedAt: recorded.metadata.recordedAt,
+        lastPosition: at.position, generatedAt: recorded.metadata.recordedAt, updatedAt: recorded.metadata.recordedAt,
         generation: {
           generatorId: d.generator.id, generatorVersion: d.generator.version, codeHash: d.codeHash, promptHash: d.promptHash,
           seed: d.seed, outputTokens: d.outputTokens, temperature: d.decoding.temperature, topK: d.decoding.topK,
@@ -80,10 +80,11 @@ export function evolveCandidateRecords(view: CandidateRecordsView, recorded: Rec
 }
 
 /** An event of a candidate never seen generated is ignored rather than invented. */
-function change(view: CandidateRecordsView, candidateId: string, position: number, fields: Partial<CandidateRecord>): CandidateRecordsView {
+function change(view: CandidateRecordsView, candidateId: string, at: { position: number; time: string },
+  fields: Partial<CandidateRecord>): CandidateRecordsView {
   const record = get(view.records, candidateId);
   if (!record) return view;
-  return { records: set(view.records, candidateId, { ...record, ...fields, lastPosition: position }) };
+  return { records: set(view.records, candidateId, { ...record, ...fields, lastPosition: at.position, updatedAt: at.time }) };
 }
 
 export const candidateRecordsProjection: Projection<CandidateRecordsView> = {

@@ -16,6 +16,8 @@ export interface CandidateRecord {
   /** Global position of the candidate's last event folded in. */
   readonly lastPosition: number;
   readonly generatedAt: string;
+  /** recordedAt of the candidate's last event folded in. */
+  readonly updatedAt: string;
   readonly generation: {
     readonly generatorId: string;
     readonly generatorVersion: string;

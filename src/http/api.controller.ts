@@ -5,7 +5,11 @@ import { ListExperimentsQuery, type ExperimentsResult } from '../queries/list-ex
 import { GetCycleStatsQuery, type CycleStatsResult } from '../queries/get-cycle-stats/get-cycle-stats.query';
 import { ListCandidatesQuery, type CandidatesResult } from '../queries/list-candidates/list-candidates.query';
 import { GetProvenanceQuery, type ProvenanceResult } from '../queries/get-provenance/get-provenance.query';
+import { GetCorpusQuery, type CorpusResult } from '../queries/get-corpus/get-corpus.query';
+import { GetLedgerDiffQuery, type LedgerDiffResult } from '../queries/get-ledger-diff/get-ledger-diff.query';
+import { ShowRecordQuery, type ShowRecordResult } from '../queries/show-record/show-record.query';
 import { AsOfParams, CandidatesParams, IdParam, PositionOrTimeParams } from './query-params.dto';
+import { DiffParams, ShowParams } from './reading-params.dto';
 
 /**
  * The read-only JSON API: each route is one query on the QueryBus, answered as of the head or the point the query
@@ -33,6 +37,24 @@ export class ApiController {
   @Get('provenance/:id')
   provenance(@Param() path: IdParam, @Query() params: AsOfParams): Promise<ProvenanceResult> {
     return this.queries.execute(new GetProvenanceQuery(path.id, params.toAsOf()));
+  }
+
+  @Get('experiments/:id/corpus')
+  corpus(@Param() path: IdParam, @Query() params: AsOfParams): Promise<CorpusResult> {
+    return this.queries.execute(new GetCorpusQuery(path.id, params.toAsOf()));
+  }
+
+  /** ?from=&to= (to defaults to the head): cycle:N, position:P, time:ISO, a plain N (a cycle), start or head. */
+  @Get('experiments/:id/diff')
+  diff(@Param() path: IdParam, @Query() params: DiffParams): Promise<LedgerDiffResult> {
+    const { from, to } = params.points();
+    return this.queries.execute(new GetLedgerDiffQuery(path.id, from, to));
+  }
+
+  /** The whole record behind a candidate, arch-… or seed:… id (code, parent diff, evaluation, novelty, why not). */
+  @Get('show/:id')
+  show(@Param() path: IdParam, @Query() params: ShowParams): Promise<ShowRecordResult> {
+    return this.queries.execute(new ShowRecordQuery(path.id, params.toAsOf(), params.experiment));
   }
 
   /** The ledger's head position: a cheap call a client can poll to notice new events. */

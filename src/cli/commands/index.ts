@@ -12,6 +12,10 @@ import { register as registerEvaluate } from './evaluate.command';
 import { register as registerAgent } from './agent.command';
 import { register as registerServe } from './serve.command';
 import { register as registerGenerate } from './generate.command';
+import { register as registerCorpus } from './corpus.command';
+import { register as registerDiff } from './diff.command';
+import { register as registerShow } from './show.command';
+import { register as registerExport } from './export.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -21,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerEvaluate, registerAgent,
   registerServe,
   registerGenerate,
+  registerCorpus, registerDiff, registerShow, registerExport,
 ];

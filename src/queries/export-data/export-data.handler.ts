@@ -43,7 +43,9 @@ export class GetExportDataHandler implements IQueryHandler<GetExportDataQuery> {
     const datasets = new Map(events.flatMap((e) => isEvent(e, 'ExperimentRegistered') ? [[e.data.experimentId, e.data.config.dataset] as const] : []));
     return {
       asOf, position, head,
-      experiments: summaries.map((e) => ({ experimentId: e.experimentId, name: e.name, configHash: e.configHash, datasetId: datasets.get(e.experimentId) ?? null })),
+      experiments: summaries.map((e) => ({
+        experimentId: e.experimentId, name: e.name, configHash: e.configHash, datasetId: datasets.get(e.experimentId) ?? null,
+      })),
       cycles,
       candidates: query.withCode ? await this.withCode(records) : records,
     };

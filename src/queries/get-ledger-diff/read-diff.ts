@@ -37,11 +37,19 @@ export interface CycleStatChange {
   readonly changes: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
 }
 
+export interface FineTuneStep {
+  readonly cycle: number;
+  readonly from: GeneratorRef;
+  readonly to: GeneratorRef;
+  readonly adapterHash: string;
+  readonly loss: number | null;
+}
+
 export interface GeneratorChange {
   readonly from: GeneratorRef | null;
   readonly to: GeneratorRef | null;
   /** The fine-tunes recorded between the two points. */
-  readonly fineTunes: readonly { readonly cycle: number; readonly from: GeneratorRef; readonly to: GeneratorRef; readonly adapterHash: string; readonly loss: number | null }[];
+  readonly fineTunes: readonly FineTuneStep[];
   /** Grammar only, when the version changed: the decisions whose probabilities moved most (or why they cannot be shown). */
   readonly grammar: GrammarDrift | null;
 }
@@ -70,9 +78,10 @@ export async function readLedgerDiff(runner: ProjectionRunner, experimentId: str
       'Swap them: --from names the earlier point.', { fromPosition, toPosition });
   }
   const head = await runner.store.head();
-  const [corpusFrom, corpusTo] = await Promise.all([fromPosition, toPosition].map(async (p) => corpusOf((await runner.viewAt(corpusProjection, p)).view, experimentId)));
-  const [statsFrom, statsTo] = await Promise.all([fromPosition, toPosition].map(async (p) => cycleStatsRows((await runner.viewAt(cycleStatisticsProjection, p)).view, experimentId) ?? []));
-  const [recordsFrom, recordsTo] = await Promise.all([fromPosition, toPosition].map(async (p) => candidateRecordsOf((await runner.viewAt(candidateRecordsProjection, p)).view, [experimentId])));
+  const both = <T>(read: (position: number) => Promise<T>) => Promise.all([read(fromPosition), read(toPosition)]);
+  const [corpusFrom, corpusTo] = await both(async (p) => corpusOf((await runner.viewAt(corpusProjection, p)).view, experimentId));
+  const [statsFrom, statsTo] = await both(async (p) => cycleStatsRows((await runner.viewAt(cycleStatisticsProjection, p)).view, experimentId) ?? []);
+  const [recordsFrom, recordsTo] = await both(async (p) => candidateRecordsOf((await runner.viewAt(candidateRecordsProjection, p)).view, [experimentId]));
   const known = new Set((corpusFrom?.members ?? []).map((m) => m.entryId));
   return {
     experimentId,
@@ -82,8 +91,8 @@ export async function readLedgerDiff(runner: ProjectionRunner, experimentId: str
     corpusAdded: (corpusTo?.members ?? []).filter((m) => !known.has(m.entryId)),
     corpusSize: { from: corpusFrom?.size ?? 0, to: corpusTo?.size ?? 0 },
     generator: generatorChange(stream, fromPosition, toPosition, artifactsDir),
-    candidates: candidateChanges(recordsFrom!, recordsTo!),
-    cycles: cycleChanges(statsFrom!, statsTo!),
+    candidates: candidateChanges(recordsFrom, recordsTo),
+    cycles: cycleChanges(statsFrom, statsTo),
   };
 }
 
