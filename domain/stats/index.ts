@@ -5,3 +5,4 @@ export * from './normal';
 export * from './correlation';
 export * from './proxy-reliability';
 export { logGamma, regularizedBeta, regularizedGammaQ, erfc } from './special-functions';
+export * from './trend';
