@@ -7,6 +7,7 @@ import { createGpuAgent } from './gpu-agent';
 import type { ResolvedDevice } from './device';
 import { JobHandlerRegistry } from './job-handlers';
 import { registerGeneratorHandlers } from './generator-handlers';
+import { createReviewEvaluateHandler } from './review-handler';
 import { initialGeneratorRef as initialRefOf } from '../generators/create-generator';
 
 /** The real agent: the PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
@@ -53,6 +54,11 @@ export async function startRealAgent(options: RealAgentOptions): Promise<RealAge
   registerGeneratorHandlers(registry, {
     store: options.store, agentId: agent.agentId, artifactDir: options.artifactDir, device: agent.device.device, log: options.log,
   });
+  // Reproducibility reviews re-run recorded candidates on the same pool, with the generators' artifacts for --regenerate.
+  registry.register('review-evaluate', createReviewEvaluateHandler({
+    store: options.store, pool: agent.pool, agentId: agent.agentId, device: agent.device.device, artifactDir: options.artifactDir,
+    timeoutS: options.timeoutS, log: options.log,
+  }));
   return {
     agentId: agent.agentId, device: agent.device, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close(),
   };
