@@ -20,6 +20,7 @@ test-deps:
 	./scripts/setup-kafka.sh
 	./scripts/setup-llm-venv.sh
 	./scripts/setup-lint.sh
+	./scripts/setup-analysis-venv.sh
 
 setup: system $(NODE_STAMP)
 
