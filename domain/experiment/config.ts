@@ -1,4 +1,5 @@
 import { contentHash } from '../shared/canonical-json';
+import { DEFAULT_GRAMMAR_TEMPERATURE } from '../generators/grammar';
 
 /**
  * The experiment config as plain values. The class-validator DTO in src/ guards the way in;
@@ -39,6 +40,19 @@ export interface ExperimentConfig {
    */
   readonly flopsBudget: number | null;
   readonly ablations: AblationSwitches;
+  /**
+   * Decoding temperature of the grammar generator, with an LLM's meaning (categorical draws sharpened by 1/T); part
+   * of the generator's version. A config recorded before this key existed reads as 1 (θ sampled as it is).
+   */
+  readonly grammarTemperature: number;
+  /**
+   * The paper's sampling rejection loop (seed 001, A.2): a candidate judged a text near-duplicate is answered with a
+   * re-draw (a new candidate with every event of its own), so the cycle still ends with its planned count of
+   * non-duplicate draws. Off: a near-duplicate is recorded, not admitted, and not replaced. Absent (older configs): off.
+   */
+  readonly rejectionSampling: boolean;
+  /** Re-draws one planned slot may cost under rejectionSampling before the loop gives up on it (a collapsed generator). */
+  readonly maxRedraws: number;
   readonly device: string;             // cpu | cuda | auto
   readonly store: string;              // a directory (embedded) or postgres://…
   readonly bus: string;                // inproc | kafka://host:port
@@ -81,6 +95,9 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   // datasets and subsets get null (no budget) unless a config or flag sets one.
   flopsBudget: 50_000_000,
   ablations: { noNovelty: false, noThreshold: false, noIteration: false },
+  grammarTemperature: DEFAULT_GRAMMAR_TEMPERATURE,
+  rejectionSampling: false,
+  maxRedraws: 4,
   device: 'auto',
   store: '.nas-ledger',
   bus: 'inproc',

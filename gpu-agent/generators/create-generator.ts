@@ -18,12 +18,14 @@ export interface CreateGeneratorOptions {
   /** The experiment's dataset and budget: the prompt context of LLM fine-tuning pairs. */
   readonly dataset?: string;
   readonly parameterBudget?: number;
+  /** Decoding temperature of the grammar's initial version (a loaded version carries its own); default the grammar's. */
+  readonly grammarTemperature?: number;
 }
 
 /** `grammar` | `llm:<local model path>` | `openai:<base url>[#model]` | `sim`. */
 export async function createGenerator(spec: string, options: CreateGeneratorOptions): Promise<Generator> {
   const artifacts = new ArtifactStore(options.artifactDir);
-  if (spec === 'grammar') return GrammarGenerator.open({ artifacts, version: options.version });
+  if (spec === 'grammar') return GrammarGenerator.open({ artifacts, version: options.version, temperature: options.grammarTemperature });
   if (spec.startsWith('llm:')) {
     return LocalLlmGenerator.open({
       modelPath: spec.slice('llm:'.length), artifacts, version: options.version, python: options.python, device: options.device,

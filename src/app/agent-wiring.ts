@@ -4,7 +4,8 @@ import type { GeneratorRef } from '../../domain/experiment/events';
 import type { EventStore } from '../ledger/event-store.port';
 import { resolveStoreLocation } from '../ledger/open-event-store';
 import { artifactDirFor } from '../ledger/artifact-store';
-import { initialGeneratorRef as agentInitialGeneratorRef, startRealAgent, type RealAgent } from '../../gpu-agent/agent/real-agent';
+import { startRealAgent, type RealAgent } from '../../gpu-agent/agent/real-agent';
+import { initialGeneratorRef as initialRefOf } from '../../gpu-agent/generators/create-generator';
 
 /**
  * The composition root between the orchestrator and the agent: the one file of src/ that imports gpu-agent/
@@ -21,6 +22,7 @@ export type { GeneratedProgram } from '../../gpu-agent/generators/generator.port
 export { importLemurCorpus } from '../../gpu-agent/generators/lemur-import';
 export { evaluateProgram, type EvaluationReport } from '../../gpu-agent/agent/evaluate-program';
 export { compareStructure } from '../../gpu-agent/python/structural-fingerprint';
+export { probeReviewEnvironment, type LocalReviewEnvironment } from '../../gpu-agent/agent/review-environment';
 
 /** Where an agent serving this store keeps artifacts, and which directories its candidates must not see. */
 export function agentPlacement(storeUrl: string | undefined): { artifactDir: string; hide: string[] } {
@@ -47,5 +49,9 @@ export function startAgentFor(store: EventStore, storeUrl: string | undefined, o
 
 /** The version a generator starts from (cycle 1), with the store's artifact directory. */
 export function initialGeneratorRef(config: ExperimentConfig, storeUrl: string | undefined): Promise<GeneratorRef> {
-  return agentInitialGeneratorRef(config, artifactDirFor(storeUrl));
+  return initialRefOf(config.generator, {
+    artifactDir: artifactDirFor(storeUrl), dataset: config.dataset, parameterBudget: config.parameterBudget, device: config.device,
+    // A config recorded before the key existed sampled θ as it is.
+    grammarTemperature: config.grammarTemperature ?? 1,
+  });
 }

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
+import { GRAMMAR_TEMPERATURE_RANGE, MAX_GRAMMAR_TEMPERATURE } from '../../domain/generators/grammar';
 
 /**
  * The class-validator guard on every way an experiment config comes in (file, CLI flags, HTTP).
@@ -49,6 +50,11 @@ export class ExperimentConfigDto {
   @IsInt() @Min(1000) @Max(1_000_000_000) parameterBudget!: number;
   @ValidateIf((_o, v) => v !== null) @IsInt() @Min(1000) @Max(1_000_000_000_000) flopsBudget!: number | null;
   @IsObject() @ValidateNested() @Type(() => AblationSwitchesDto) ablations!: AblationSwitchesDto;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: `grammarTemperature must be ${GRAMMAR_TEMPERATURE_RANGE}` })
+  @IsPositive({ message: `grammarTemperature must be ${GRAMMAR_TEMPERATURE_RANGE}` })
+  @Max(MAX_GRAMMAR_TEMPERATURE, { message: `grammarTemperature must be ${GRAMMAR_TEMPERATURE_RANGE}` }) grammarTemperature!: number;
+  @IsBoolean() rejectionSampling!: boolean;
+  @IsInt() @Min(0) @Max(100) maxRedraws!: number;
   @IsString() @Matches(DEVICE_SPEC, { message: 'device must be auto, cpu, cuda or cuda:<n>' }) device!: string;
   @IsString() @IsNotEmpty() store!: string;
   @IsString() @Matches(BUS_URL, { message: 'bus must be inproc or kafka://host:port[,host:port]' }) bus!: string;

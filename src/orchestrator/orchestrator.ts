@@ -12,6 +12,7 @@ import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agen
 import { handleCommand, ONE_ATTEMPT, type CommandMetadata, type CommandOutcome } from '../ledger/handle-command';
 import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CandidateView, type CycleView, type LoopView } from './loop-view';
 import { NoveltyEngine } from './novelty-engine';
+import { drawPlan, rejectionLoopOf } from './draw-plan';
 import { nestCommandOf, type LoopCommands, type OrchestratorExperimentCommand } from './loop-commands';
 import { RecordRejectionCommand } from '../experiments/record-rejection/record-rejection.command';
 import { LexError } from '../../domain/novelty/python-lexer';
@@ -206,8 +207,13 @@ export class LoopOrchestrator {
     const view = this.view;
     const config = view.config!;
     const generated = cycle.candidates.filter(Boolean).length;
-    if (generated < cycle.planned) {
-      const jobId = jobIdFor.generate(view.experimentId, cycle.cycle);
+    // The planned draws, plus one re-draw per near-duplicate while the rejection loop is on (draw-plan.ts).
+    const plan = drawPlan(cycle.planned, cycle.candidates, rejectionLoopOf(config));
+    if (generated < plan.target) {
+      // Re-draws go out one at a time, each its own job (the index in its id), after every earlier draw is recorded,
+      // so two jobs never write the same index and a restart re-derives the same ids.
+      const redraw = generated >= cycle.planned;
+      const jobId = redraw ? `${jobIdFor.generate(view.experimentId, cycle.cycle)}:redraw-${generated}` : jobIdFor.generate(view.experimentId, cycle.cycle);
       if (this.jobFailedTooOften(jobId)) {
         await this.experimentCommand({ type: 'FailExperiment', data: { experimentId: view.experimentId, reason: `generation of cycle ${cycle.cycle} failed ${this.view.jobs.get(jobId)!.failures} times` } },
           `FailExperiment:${view.experimentId}:${jobId}`, cycle.startedEventId);
@@ -215,7 +221,7 @@ export class LoopOrchestrator {
       }
       await this.publishOnce({
         protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'generate', jobId, experimentId: view.experimentId, cycle: cycle.cycle,
-        correlationId: view.experimentId, causationId: cycle.startedEventId, count: cycle.planned,
+        correlationId: view.experimentId, causationId: cycle.startedEventId, count: redraw ? generated + 1 : cycle.planned,
         seed: config.seed * 1000 + cycle.cycle, generatorSpec: config.generator, generator: cycle.generator, delta: config.delta,
         dataset: config.dataset, parameterBudget: config.parameterBudget,
       });
@@ -238,9 +244,13 @@ export class LoopOrchestrator {
         flopsBudget: config.flopsBudget ?? null, device: config.device,
       });
     }
-    await this.judgeInOrder(cycle);
+    await this.judgeInOrder(cycle, plan.target);
     const all = cycle.candidates.filter(Boolean);
-    if (all.length === cycle.planned && all.every((c) => isTerminal(c))) await this.requestFineTune(cycle);
+    // Every draw decided: the plan cannot grow any more (it grows only on verdicts).
+    if (all.length === plan.target && all.every((c) => isTerminal(c))) {
+      if (plan.exhausted > 0) this.log(`orchestrator: cycle ${cycle.cycle}: ${plan.exhausted} slot(s) still near-duplicates after ${config.maxRedraws} re-draws`);
+      await this.requestFineTune(cycle);
+    }
   }
 
   /**
@@ -271,11 +281,11 @@ export class LoopOrchestrator {
    * candidate of the cycle is generated and decided, so J_gen (over the cycle's earlier candidates) and the
    * running rejection count mean what the paper means, whatever order the evaluations finish in.
    */
-  private async judgeInOrder(cycle: CycleView): Promise<void> {
+  private async judgeInOrder(cycle: CycleView, draws: number): Promise<void> {
     const view = this.view;
     const config = view.config!;
     const novelty = this.noveltyOf()!;
-    for (let index = 0; index < cycle.planned; index++) {
+    for (let index = 0; index < draws; index++) {
       const candidate = cycle.candidates[index];
       if (!candidate) return;
       if (candidate.status === 'rejected') {

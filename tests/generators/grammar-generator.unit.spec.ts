@@ -13,7 +13,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { CorpusEntry } from '../../domain/experiment/events';
 import { loadSeedCorpus } from '../../gpu-agent/generators/seed-corpus';
 import { initialGeneratorRef } from '../../gpu-agent/generators/create-generator';
-import { initialTheta, thetaVersion } from '../../domain/generators/grammar';
+import { DEFAULT_GRAMMAR_TEMPERATURE, initialTheta, thetaVersion } from '../../domain/generators/grammar';
 
 const CONTEXT: GenerationContext = { dataset: 'fashion-mnist', parameterBudget: 500_000, delta: false, corpus: [] };
 
@@ -79,7 +79,7 @@ describe('the grammar generator', () => {
 
   it('starts every experiment from the same initial version, which loads even from an empty artifact directory', withArtifacts(async (artifacts) => {
     const ref = await initialGeneratorRef('grammar', { artifactDir: artifacts.dir });
-    assert.deepEqual(ref, { id: 'grammar', version: thetaVersion(initialTheta()) });
+    assert.deepEqual(ref, { id: 'grammar', version: thetaVersion(initialTheta(), DEFAULT_GRAMMAR_TEMPERATURE) });
     const empty = mkdtempSync(join(tmpdir(), 'grammar-empty-'));
     try {
       assert.equal(GrammarGenerator.open({ artifacts: new ArtifactStore(empty), version: ref.version }).ref.version, ref.version);

@@ -5,7 +5,8 @@ import { runLoop } from '../../app/run-loop';
 import { openEventStore } from '../../ledger/open-event-store';
 import { ABLATION_VARIANTS, ablationRow, formatAblationTable, type AblationRow } from '../../app/ablation-table';
 import { experimentEventsOf } from '../../app/experiment-events';
-import { overridesFrom, interruptSignal } from './run.command';
+import { overridesFrom, interruptSignal, grammarTemperatureOption } from './run.command';
+import { DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE } from '../../../domain/generators/grammar';
 
 export function register(program: Command): void {
   program.command('ablate')
@@ -19,6 +20,9 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed', intOption('--seed', 0))
     .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
     .option('--concurrency <n>', 'jobs the local agent runs at once', intOption('--concurrency', 1))
+    .option('--grammar-temperature <t>', `grammar generator's decoding temperature, ${GRAMMAR_TEMPERATURE_RANGE} (default ${DEFAULT_GRAMMAR_TEMPERATURE})`,
+      grammarTemperatureOption)
+    .option('--rejection-sampling', "the paper's A.2 rejection loop in every variant (the no-novelty one has no filter to re-draw for)")
     .option('--json', 'print the rows as JSON on stdout')
     .action(async (flags: { config?: string; concurrency?: number; json?: boolean } & Record<string, unknown>) => {
       const rows: AblationRow[] = [];

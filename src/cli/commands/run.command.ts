@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkWritableFile, floatOption, intOption, log, printJson, printLine, shownStore, storeFromFlagOrEnv } from '../cli-context';
 import { DEFAULT_STORE_DIR } from '../../ledger/open-event-store';
 import { loadExperimentConfig, type ConfigOverrides } from '../../config/load-config';
+import { checkGrammarTemperature, DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE } from '../../../domain/generators/grammar';
 import { runLoop, type LoopResult } from '../../app/run-loop';
 import { LoopReporter } from '../../app/loop-report';
 import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
@@ -13,6 +14,7 @@ interface RunFlags {
   seed?: number; device?: string; store?: string; bus?: string; threshold?: number; name?: string; delta?: boolean;
   novelty?: boolean; thresholdFilter?: boolean; iteration?: boolean; agents?: number; concurrency?: number; json?: boolean;
   id?: string; leaseMs?: number; valSubset?: number; plot?: string; flopsBudget?: number | null; serve?: number;
+  grammarTemperature?: number; rejectionSampling?: boolean;
 }
 
 /** Precedence of the store: --store, then $NAS_LEDGER_STORE, then the config file's `store`, then ./.nas-ledger. */
@@ -25,7 +27,13 @@ export function overridesFrom(flags: RunFlags): ConfigOverrides {
     name: flags.name, cycles: flags.cycles, candidatesPerCycle: flags.candidates, dataset: flags.dataset, subset: flags.subset,
     protocol: flags.protocol, generator: flags.generator, seed: flags.seed, device: flags.device, store: storeFromFlagOrEnv(flags.store), bus: flags.bus,
     threshold: flags.threshold, delta: flags.delta, flopsBudget: flags.flopsBudget, ...(Object.keys(ablations).length ? { ablations } : {}),
+    grammarTemperature: flags.grammarTemperature, rejectionSampling: flags.rejectionSampling,
   };
+}
+
+/** --grammar-temperature: a number in (0, 10]; anything else is BAD_INPUT naming the range. */
+export function grammarTemperatureOption(value: string): number {
+  return checkGrammarTemperature(value, '--grammar-temperature');
 }
 
 function flopsBudgetOption(value: string): number | null {
@@ -115,6 +123,9 @@ export function register(program: Command): void {
     .option('--no-novelty', 'ablation: no novelty filter')
     .option('--no-threshold-filter', 'ablation: no accuracy threshold')
     .option('--no-iteration', 'ablation: fine-tune once on the seed corpus, never again')
+    .option('--grammar-temperature <t>', `grammar generator's decoding temperature, ${GRAMMAR_TEMPERATURE_RANGE} (default ${DEFAULT_GRAMMAR_TEMPERATURE})`,
+      grammarTemperatureOption)
+    .option('--rejection-sampling', "the paper's A.2 rejection loop: a near-duplicate costs a re-draw (config rejectionSampling)")
     .option('--val-subset <n>', 'validation images per evaluation for the local PyTorch agent (default 1000)', intOption('--val-subset', 1))
     .option('--id <experiment>', 'experiment id (default: name, time and a random suffix)');
   addLoopProcessOptions(run)
