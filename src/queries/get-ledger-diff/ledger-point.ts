@@ -23,5 +23,5 @@ export function parseLedgerPoint(flag: string, text: string): AsOf {
 }
 
 function badPoint(flag: string, text: string, why: string): LedgerError {
-  return new LedgerError('BAD_INPUT', `${flag} "${text}" is not a point in history (${why})`, `Write ${LEDGER_POINT_SYNTAX}.`, { [flag]: text });
+  return new LedgerError('BAD_INPUT', `${flag} "${text}" is not a point in history (${why})`, `Write it as one of these: ${LEDGER_POINT_SYNTAX}.`, { [flag]: text });
 }
