@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../shared/event-envelope';
 import type { ExperimentConfig } from './config';
+import type { ReviewEvent } from '../review/review.events';
 
 /**
  * The event catalog. Streams:
@@ -266,7 +267,8 @@ export type CandidateEvent =
 
 export type JobEvent = JobClaimed | JobFailed;
 
-export type LedgerEvent = ExperimentEvent | CandidateEvent | JobEvent;
+/** Reviews (domain/review) live on their own streams, `review-<reviewId>`. */
+export type LedgerEvent = ExperimentEvent | CandidateEvent | JobEvent | ReviewEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; the store's upcasters lift older versions to these. */
@@ -277,6 +279,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> = 
   CandidateGenerated: 1, CandidateRejected: 1, CandidateEvaluated: 2, NoveltyAssessed: 1,
   CandidateAdmitted: 1, CandidateNotAdmitted: 1,
   JobClaimed: 1, JobFailed: 1,
+  ReviewStarted: 1, CandidateReviewed: 1, ReviewCompleted: 1,
 };
 
 export function isLedgerEventType(type: string): type is LedgerEventType {

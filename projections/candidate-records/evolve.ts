@@ -73,6 +73,7 @@ export function evolveCandidateRecords(view: CandidateRecordsView, recorded: Rec
     case 'ExperimentRegistered': case 'CorpusSeeded': case 'CycleStarted': case 'GeneratorFineTuneRequested':
     case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted':
     case 'ExperimentFailed': case 'JobClaimed': case 'JobFailed':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       return view;
     default:
       return assertNever(event, 'candidate-records');

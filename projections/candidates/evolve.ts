@@ -67,6 +67,7 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
     case 'CorpusSeeded': case 'CycleStarted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned':
     case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted': case 'ExperimentFailed':
     case 'JobClaimed': case 'JobFailed':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       return view;
     default:
       return assertNever(event, 'candidates');

@@ -53,6 +53,7 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
     case 'NoveltyAssessed': case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned':
     case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted': case 'ExperimentFailed':
     case 'JobClaimed': case 'JobFailed':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       return view;
     default:
       return assertNever(event, 'corpus');

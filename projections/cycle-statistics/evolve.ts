@@ -109,6 +109,7 @@ function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEve
     }
     case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
     case 'ExperimentCompleted': case 'ExperimentFailed':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       return experiment;
     default:
       return assertNever(event, 'cycle-statistics');

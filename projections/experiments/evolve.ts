@@ -66,6 +66,7 @@ function evolveSummary(summary: ExperimentSummary, event: ExperimentEvent, posit
       break;
     case 'CorpusSeeded': case 'CandidateRejected': case 'CandidateEvaluated': case 'NoveltyAssessed':
     case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       break;
     default:
       return assertNever(event, 'experiments');

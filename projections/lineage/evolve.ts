@@ -67,6 +67,7 @@ function lineageChange(view: LineageView, event: LedgerEvent, recorded: Recorded
     case 'CandidateGenerated': case 'CandidateRejected': case 'CandidateEvaluated': case 'NoveltyAssessed':
     case 'CandidateNotAdmitted': case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted':
     case 'ExperimentFailed': case 'JobClaimed': case 'JobFailed':
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
       return null;
     default:
       return assertNever(event, 'lineage');

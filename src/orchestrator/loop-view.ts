@@ -166,6 +166,8 @@ export function applyEvent(view: LoopView, recorded: RecordedEvent): boolean {
       j.failures++; j.leaseUntil = 0;
       break;
     }
+    case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+      break; // reviews read the experiment; they change nothing the loop plans from
     default: {
       const never: never = event;
       void never;

@@ -27,7 +27,8 @@ function replay(options: HistoryOptions): void {
       const command = experimentCommandFor(event, [...candidates.values()]);
       assert.deepEqual(experimentDecider.decide(command, experiment), [event], `experiment ${event.type}`);
       experiment = experimentDecider.evolve(experiment, event);
-    } else if (event.type !== 'JobClaimed' && event.type !== 'JobFailed') {
+    } else if (event.type !== 'JobClaimed' && event.type !== 'JobFailed' && event.type !== 'ReviewStarted' && event.type !== 'CandidateReviewed'
+      && event.type !== 'ReviewCompleted') {
       const candidateId = event.data.candidateId;
       assert.equal(streamId, `candidate-${candidateId}`);
       const entry = candidates.get(candidateId) ?? { cycle: event.data.cycle, state: candidateDecider.initialState() };
