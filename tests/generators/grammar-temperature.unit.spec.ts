@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_NOVELTY } from '../../domain/experiment/config';
+import { configHash, DEFAULT_NOVELTY } from '../../domain/experiment/config';
 import {
   checkGrammarTemperature, DECISION_NAMES, initialTheta, sampleDecisions, temperedTheta, thetaVersion, type GrammarDecisions, type GrammarTheta,
 } from '../../domain/generators/grammar';
@@ -16,6 +16,7 @@ import { seededRng } from '../../domain/generators/rng';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { GrammarGenerator } from '../../gpu-agent/generators/grammar.generator';
 import { ArtifactStore } from '../../src/ledger/artifact-store';
+import { loadExperimentConfig } from '../../src/config/load-config';
 
 const FASHION: AnalysisContext = { inShape: [1, 28, 28], classes: 10, parameterBudget: 500_000 };
 const isValid = (d: GrammarDecisions): boolean => analysePlan(planArchitecture(d), FASHION).failure === null;
@@ -92,5 +93,15 @@ describe('the grammar decoding temperature', () => {
         (e: unknown) => e instanceof LedgerError && e.code === 'BAD_INPUT' && /\(0, 10\]/.test(e.message), String(bad));
     }
     assert.equal(checkGrammarTemperature('0.3'), 0.3);
+  });
+
+  it('in a config: grammarTemperature <= 0 or not a number is BAD_INPUT listing the allowed range; it enters the config hash', () => {
+    for (const bad of [0, -0.5, 'cold']) {
+      assert.throws(() => loadExperimentConfig({ overrides: { grammarTemperature: bad as number } }),
+        (e: unknown) => e instanceof LedgerError && e.code === 'BAD_INPUT' && /grammarTemperature: must be a number in \(0, 10\]/.test(e.message), String(bad));
+    }
+    const cold = loadExperimentConfig({ overrides: { grammarTemperature: 0.2 } });
+    assert.equal(cold.grammarTemperature, 0.2);
+    assert.notEqual(configHash(cold), configHash(loadExperimentConfig({ overrides: { grammarTemperature: 1 } })));
   });
 });
