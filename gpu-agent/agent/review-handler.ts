@@ -132,7 +132,9 @@ interface ValuesFound {
 /** The runner config that reproduces the recorded protocol values (recorded, or found by the hash search). */
 async function runnerConfigFor(job: ReviewEvaluateJob, record: CandidateRecord, device: 'cpu' | 'cuda'): Promise<ValuesFound> {
   const { config } = record;
-  const common = { dataset: config.dataset, protocol: config.protocol, device, parameterBudget: config.parameterBudget, flopsBudget: config.flopsBudget ?? null };
+  const common = {
+    dataset: config.dataset, protocol: config.protocol, device, parameterBudget: config.parameterBudget, flopsBudget: config.flopsBudget ?? null,
+  };
   if (!record.evaluated) {
     // A rejection records no protocol values: the experiment's config and the value its evaluations used.
     return {
@@ -177,7 +179,9 @@ function recordedEnvironment(record: CandidateRecord, threads: number | null): R
 
 function reviewEnvironment(result: RunnerResult, record: CandidateRecord, config: RunnerConfig): ReviewEnvironment {
   const device = result.device === 'cuda' ? `cuda:${result.deviceName ?? 'unknown'}` : 'cpu';
-  if (!record.evaluated) return { datasetHash: null, protocolHash: null, device: record.rejected?.device === null ? null : device, threads: null, sandbox: null, libraries: {} };
+  if (!record.evaluated) {
+    return { datasetHash: null, protocolHash: null, device: record.rejected?.device === null ? null : device, threads: null, sandbox: null, libraries: {} };
+  }
   return {
     datasetHash: result.datasetHash, protocolHash: result.protocolHash, device, threads: result.device === 'cpu' ? config.threads ?? 1 : null,
     sandbox: result.sandbox, libraries: librariesOf(result.libraries),
@@ -204,7 +208,8 @@ async function regenerate(options: ReviewHandlerOptions, job: ReviewEvaluateJob,
   let generator;
   try {
     generator = await createGenerator(config.generator, {
-      artifactDir: options.artifactDir, version: generated.generator.version, device: options.device, dataset: config.dataset, parameterBudget: config.parameterBudget,
+      artifactDir: options.artifactDir, version: generated.generator.version, device: options.device, dataset: config.dataset,
+      parameterBudget: config.parameterBudget,
     });
   } catch (error) {
     const failure = LedgerError.from(error);
@@ -216,7 +221,8 @@ async function regenerate(options: ReviewHandlerOptions, job: ReviewEvaluateJob,
     }
     const corpus = config.delta ? await corpusBefore(options.store, job.experimentId, generated.cycle) : [];
     const count = Math.max(started?.data.candidatesPlanned ?? 0, generated.index + 1);
-    const programs = await generator.generate(count, generated.seed, { dataset: config.dataset, parameterBudget: config.parameterBudget, delta: config.delta, corpus });
+    const context = { dataset: config.dataset, parameterBudget: config.parameterBudget, delta: config.delta, corpus };
+    const programs = await generator.generate(count, generated.seed, context);
     const program = programs[generated.index];
     if (!program) return { ...base, codeHash: null, matches: false, problem: `the generator returned ${programs.length} programs, index ${generated.index} was recorded` };
     const code = program.code.length > 0 ? program.code : '# (the generator returned no output)\n';

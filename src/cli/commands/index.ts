@@ -16,6 +16,10 @@ import { register as registerCorpus } from './corpus.command';
 import { register as registerDiff } from './diff.command';
 import { register as registerShow } from './show.command';
 import { register as registerExport } from './export.command';
+import { register as registerReplicate } from './replicate.command';
+import { register as registerTheory } from './theory.command';
+import { register as registerReview } from './review.command';
+import { register as registerReviews } from './reviews.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -26,4 +30,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerGenerate,
   registerCorpus, registerDiff, registerShow, registerExport,
+  registerReplicate, registerTheory,
+  registerReview, registerReviews,
 ];

@@ -1,0 +1,110 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { RecordedEvent } from '../../domain/shared/event-envelope';
+import {
+  allEvents, alteredFashionMnist, candidateStreams, cli, reviewedOf, scratchDir, smallGrammarRun, startCli,
+} from './review-cli-support';
+import { killHard } from '../loop/crash-harness';
+
+const ID = 'review-grammar';
+
+interface ReviewJson {
+  reviewId: string; completed: boolean; counts: Record<string, number>;
+  verdicts: { candidateId: string; verdict: string; deltas?: Record<string, number>; regenerated?: boolean | null; likelyCause?: string | null;
+    environmentDifferences?: { field: string; recorded: unknown; observed: unknown }[] }[];
+}
+
+const parse = (stdout: string) => JSON.parse(stdout) as ReviewJson;
+const of = (events: readonly RecordedEvent[], type: string) => events.filter((e) => e.type === type);
+
+/**
+ * Reproducibility reviews of a small real grammar run (delta mode, CPU, one thread, 256 + 256 Fashion-MNIST images):
+ * the same machine reproduces every admitted candidate bit for bit, regenerates every code hash, names a changed
+ * dataset and another thread count, and a review killed with -9 resumes without a verdict twice or missing.
+ */
+describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', () => {
+  const dir = scratchDir('review');
+  const store = join(dir, 'ledger');
+  const env = { NAS_LEDGER_CACHE: join(dir, 'cache') };
+  let recorded: RecordedEvent[] = [];
+
+  before(async () => {
+    await smallGrammarRun(ID, store, env);
+    recorded = await allEvents(store);
+    assert.ok(of(recorded, 'CandidateAdmitted').length > 0, 'the run admitted at least one candidate');
+  });
+
+  it('review --admitted: every admitted candidate reproduced bit-identically; the candidates\' streams are untouched', async () => {
+    const result = await cli(['review', ID, '--admitted', '--store', store, '--json'], env);
+    assert.equal(result.code, 0, result.output);
+    const review = parse(result.stdout);
+    const admitted = of(recorded, 'CandidateAdmitted').map((e) => (e.data as { candidateId: string }).candidateId).sort();
+    assert.deepEqual(review.verdicts.map((v) => v.candidateId).sort(), admitted);
+    for (const v of review.verdicts) {
+      assert.equal(v.verdict, 'reproduced', JSON.stringify(v));
+      assert.deepEqual(v.environmentDifferences, [], 'same machine: no difference named');
+      assert.ok(Object.values(v.deltas ?? {}).every((d) => d === 0), 'bit-identical: zero deltas');
+    }
+    assert.equal(review.completed, true);
+    assert.equal(review.counts.reproduced, admitted.length);
+    const after = await allEvents(store);
+    assert.deepEqual(candidateStreams(after), candidateStreams(recorded), 'a review never writes to a candidate\'s stream');
+    assert.equal(of(after, 'ReviewStarted').length - of(recorded, 'ReviewStarted').length, 1);
+    assert.equal(reviewedOf(after, review.reviewId).length, admitted.length);
+  });
+
+  it('--regenerate reproduces every code hash, delta-mode children included', async () => {
+    const result = await cli(['review', ID, '--regenerate', '--store', store, '--json'], env);
+    assert.equal(result.code, 0, result.output);
+    const review = parse(result.stdout);
+    assert.ok(review.verdicts.length >= 3, `a whole-experiment scope (${review.verdicts.length})`);
+    for (const v of review.verdicts) assert.equal(v.regenerated, true, JSON.stringify(v));
+    const children = of(recorded, 'CandidateGenerated').filter((e) => (e.data as { parent: unknown }).parent !== null)
+      .map((e) => (e.data as { candidateId: string }).candidateId);
+    assert.ok(children.some((id) => review.verdicts.some((v) => v.candidateId === id)), 'at least one delta-mode child was regenerated');
+  });
+
+  it('a dataset with one byte changed (NAS_LEDGER_DATA): not-reproducible, naming the dataset hash', async () => {
+    const evaluated = of(recorded, 'CandidateEvaluated')[0]!.data as { candidateId: string; dataset: { contentHash: string } };
+    const result = await cli(['review', ID, '--candidates', evaluated.candidateId, '--store', store, '--json'],
+      { ...env, NAS_LEDGER_DATA: alteredFashionMnist() });
+    assert.equal(result.code, 0, result.output);
+    const [verdict] = parse(result.stdout).verdicts;
+    assert.equal(verdict?.verdict, 'not-reproducible');
+    assert.match(verdict?.likelyCause ?? '', new RegExp(`dataset.*${evaluated.dataset.contentHash}`));
+    assert.ok(verdict?.environmentDifferences?.some((d) => d.field === 'datasetHash' && d.recorded === evaluated.dataset.contentHash));
+  });
+
+  it('another torch thread count: the difference is named', async () => {
+    const evaluated = of(recorded, 'CandidateEvaluated')[0]!.data as { candidateId: string };
+    const result = await cli(['review', ID, '--candidates', evaluated.candidateId, '--threads', '2', '--store', store, '--json'], env);
+    assert.equal(result.code, 0, result.output);
+    const [verdict] = parse(result.stdout).verdicts;
+    assert.ok(verdict?.environmentDifferences?.some((d) => d.field === 'threads' && d.recorded === 1 && d.observed === 2), JSON.stringify(verdict));
+    assert.ok(verdict?.environmentDifferences?.some((d) => d.field === 'protocolHash'), 'threads are in the CPU protocol hash');
+  });
+
+  it('kill -9 during a review, then review --resume: no verdict recorded twice, none missing', async () => {
+    const reviewId = `${ID}.killed`;
+    const child = startCli(['review', ID, '--id', reviewId, '--store', store], env);
+    const deadline = Date.now() + 240_000;
+    while (!/\[1\/\d+\]/.test(child.output())) {
+      if (Date.now() > deadline) { await killHard(child); assert.fail(`no verdict within the time:\n${child.output()}`); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await killHard(child);
+    const between = reviewedOf(await allEvents(store), reviewId).length;
+    assert.ok(between >= 1, 'at least one verdict recorded before the kill');
+    const resumed = await cli(['review', '--resume', reviewId, '--store', store, '--json'], env);
+    assert.equal(resumed.code, 0, resumed.output);
+    const events = await allEvents(store);
+    const verdicts = reviewedOf(events, reviewId);
+    const review = parse(resumed.stdout);
+    assert.ok(verdicts.length > between || verdicts.length === review.verdicts.length, 'the resume recorded the missing verdicts');
+    assert.equal(new Set(verdicts.map((v) => v.candidateId)).size, verdicts.length, 'no verdict twice');
+    assert.deepEqual(verdicts.map((v) => v.candidateId).sort(), review.verdicts.map((v) => v.candidateId).sort(), 'none missing');
+    assert.equal(events.filter((e) => e.type === 'ReviewCompleted' && (e.data as { reviewId: string }).reviewId === reviewId).length, 1);
+    for (const v of verdicts) assert.equal(v.verdict, 'reproduced');
+  });
+});
