@@ -43,8 +43,9 @@ export function thetaFor(artifactsDir: string, version: string): GrammarTheta | 
   if (!m || !existsSync(artifactsDir)) return null;
   const file = readdirSync(artifactsDir).find((f) => f.startsWith(m[1]!) && f.endsWith('.json'));
   if (!file) return null;
-  const artifact = new ArtifactStore(artifactsDir).getJson<{ kind?: string; theta?: GrammarTheta }>(file.slice(0, -'.json'.length));
-  return artifact.kind === 'grammar-theta' && artifact.theta && thetaVersion(artifact.theta) === version ? artifact.theta : null;
+  const artifact = new ArtifactStore(artifactsDir).getJson<{ kind?: string; theta?: GrammarTheta; temperature?: number }>(file.slice(0, -'.json'.length));
+  // A decoding temperature other than 1 is part of the version (thetaArtifact), so it takes part in the check.
+  return artifact.kind === 'grammar-theta' && artifact.theta && thetaVersion(artifact.theta, artifact.temperature ?? 1) === version ? artifact.theta : null;
 }
 
 function round(x: number): number {
