@@ -1,5 +1,6 @@
 import { contentHash } from '../shared/canonical-json';
 import { LedgerError } from '../shared/ledger-error';
+import { DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE, MAX_GRAMMAR_TEMPERATURE } from '../experiment/config';
 import { drawIndex, type Rng } from './rng';
 
 /**
@@ -104,24 +105,14 @@ export function thetaVersion(theta: GrammarTheta, temperature = 1): string {
   return `grammar-${contentHash(thetaArtifact(theta, temperature)).slice(0, 16)}`;
 }
 
-/**
- * The grammar's decoding temperature, with an LLM's meaning: every categorical draw uses p_i^(1/T), renormalised
- * (softmax of logits / T). T < 1 sharpens θ toward its mode, so as the CE update concentrates θ the same decisions,
- * and so near-identical programs, come back; T = 1 samples θ as it is. The paper's LLM decodes at 0.2 (seed 001);
- * this grammar's default is 0.4, the value that gives the paper's behaviour with this CE update: at 0.2 the full
- * method's generator collapses onto its own corpus within three cycles and stops admitting anything, at 0.5 the
- * no-novelty ablation hardly writes near-duplicates (docs/generators.md, "Decoding temperature", has the measurement).
- */
-export const DEFAULT_GRAMMAR_TEMPERATURE = 0.4;
-export const MAX_GRAMMAR_TEMPERATURE = 10;
-export const GRAMMAR_TEMPERATURE_RANGE = `a number in (0, ${MAX_GRAMMAR_TEMPERATURE}]`;
+export { DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE, MAX_GRAMMAR_TEMPERATURE } from '../experiment/config';
 
 /** The temperature as a number, or BAD_INPUT naming the allowed range (`source` says where the value came from). */
 export function checkGrammarTemperature(value: unknown, source = 'grammarTemperature'): number {
   const t = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > MAX_GRAMMAR_TEMPERATURE) {
     throw new LedgerError('BAD_INPUT', `${source} must be ${GRAMMAR_TEMPERATURE_RANGE}, got ${JSON.stringify(value)}`,
-      `Use a decoding temperature in (0, ${MAX_GRAMMAR_TEMPERATURE}]: ${DEFAULT_GRAMMAR_TEMPERATURE} is the paper's, 1 samples θ unsharpened.`,
+      `Use a decoding temperature in (0, ${MAX_GRAMMAR_TEMPERATURE}]: ${DEFAULT_GRAMMAR_TEMPERATURE} is the default (the paper's LLM decodes at 0.2), 1 samples θ unsharpened.`,
       { allowed: { exclusiveMinimum: 0, maximum: MAX_GRAMMAR_TEMPERATURE } });
   }
   return t;
