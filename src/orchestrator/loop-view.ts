@@ -186,6 +186,19 @@ export function isTerminal(c: CandidateView): boolean {
   return c.status === 'rejected' || c.decision !== null;
 }
 
+/**
+ * The earlier candidate (generation order, this experiment) with the same module graph that was evaluated, if any:
+ * the structural-duplicate rule of the novelty verdict. Shared by the orchestrator and the review's re-derivation.
+ */
+export function structuralDuplicateIn(view: LoopView, candidateId: string, fingerprint: string | null): string | null {
+  if (!fingerprint) return null;
+  for (const c of view.candidates.values()) {
+    if (c.candidateId === candidateId) break;
+    if (c.structuralFingerprint === fingerprint && c.status === 'evaluated') return c.candidateId;
+  }
+  return null;
+}
+
 /** Seed entries followed by admitted ones (the corpus read model): the corpus the generator is fine-tuned on. */
 export function corpusOf(view: LoopView): CorpusEntry[] {
   const members = corpusSnapshotOf(view.corpus, view.experimentId)?.members ?? [];

@@ -10,7 +10,9 @@ import type { EventStore, Subscription } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type AgentJob } from '../bus/agent-job';
 import { handleCommand, ONE_ATTEMPT, type CommandMetadata, type CommandOutcome } from '../ledger/handle-command';
-import { applyEvent, corpusOf, currentCycle, emptyView, isTerminal, type CandidateView, type CycleView, type LoopView } from './loop-view';
+import {
+  applyEvent, corpusOf, currentCycle, emptyView, isTerminal, structuralDuplicateIn, type CandidateView, type CycleView, type LoopView,
+} from './loop-view';
 import { NoveltyEngine } from './novelty-engine';
 import { drawPlan, rejectionLoopOf } from './draw-plan';
 import { nestCommandOf, type LoopCommands, type OrchestratorExperimentCommand } from './loop-commands';
@@ -338,12 +340,7 @@ export class LoopOrchestrator {
 
   /** The earlier candidate (this experiment, admitted corpus first) with the same module graph, if any. */
   private structuralDuplicate(candidateId: string, fingerprint: string | null): string | null {
-    if (!fingerprint) return null;
-    for (const c of this.view.candidates.values()) {
-      if (c.candidateId === candidateId) break;
-      if (c.structuralFingerprint === fingerprint && c.status === 'evaluated') return c.candidateId;
-    }
-    return null;
+    return structuralDuplicateIn(this.view, candidateId, fingerprint);
   }
 
   private async requestFineTune(cycle: CycleView): Promise<void> {
