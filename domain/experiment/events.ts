@@ -42,13 +42,33 @@ export interface GeneratorRef {
 }
 
 export type ExperimentRegistered = DomainEvent<'ExperimentRegistered', {
+/**
+ * One run among several of the same config with different seeds (`replicate`, `ablate --seeds`, a novelty-threshold
+ * sweep). The group is not part of the config, so a grouped run's configHash is the ungrouped run's.
+ */
+export interface ExperimentGroupRef {
+  readonly groupId: string;
+  /** What the group varies besides the seed: '' for replicate, the ablation variant, or the novelty τ (`tau=0.85`). */
+  readonly variant: string;
+  /** Every seed of the group, in order (this run's is config.seed). */
+  readonly seeds: readonly number[];
+}
+
   readonly experimentId: string;
   readonly name: string;
   readonly config: ExperimentConfig;
   readonly configHash: string;
 }>;
+  /**
+   * Schema version 2. null: not one of a group (events of version 1 read so through the upcaster in
+   * src/ledger/upcasters.ts); absent only in hand-built test events. Read it with experimentGroupOf.
+   */
+  readonly group?: ExperimentGroupRef | null;
 
 export type CorpusSeeded = DomainEvent<'CorpusSeeded', {
+/** The group an experiment was registered in; null when it was registered alone. */
+export const experimentGroupOf = (data: ExperimentRegistered['data']): ExperimentGroupRef | null => data.group ?? null;
+
   readonly experimentId: string;
   readonly entries: readonly CorpusEntry[];
   /** Hash over the sorted entry code hashes. */
@@ -273,7 +293,7 @@ export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; the store's upcasters lift older versions to these. */
 export const EVENT_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> = {
-  ExperimentRegistered: 1, CorpusSeeded: 1, CycleStarted: 1,
+  ExperimentRegistered: 2, CorpusSeeded: 1, CycleStarted: 1,
   GeneratorFineTuneRequested: 1, GeneratorFineTuned: 1, GeneratorFineTuneSkipped: 1,
   CycleCompleted: 1, ExperimentCompleted: 1, ExperimentFailed: 1,
   CandidateGenerated: 1, CandidateRejected: 1, CandidateEvaluated: 2, NoveltyAssessed: 1,

@@ -1,11 +1,13 @@
 import type { DomainCommand } from '../shared/decider';
 import type { ExperimentConfig } from './config';
-import type { CorpusEntry, GeneratorRef } from './events';
+import type { CorpusEntry, ExperimentGroupRef, GeneratorRef } from './events';
 
 export type RegisterExperiment = DomainCommand<'RegisterExperiment', {
   readonly experimentId: string;
   readonly name: string;
   readonly config: ExperimentConfig;
+  /** One run of a multi-seed group; absent or null: registered alone. */
+  readonly group?: ExperimentGroupRef | null;
 }>;
 
 export type SeedCorpus = DomainCommand<'SeedCorpus', {

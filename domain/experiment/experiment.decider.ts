@@ -78,12 +78,16 @@ function requireRunning(state: ExperimentState, experimentId: string, cycle: num
 
 function register(command: RegisterExperiment, state: ExperimentState): ExperimentEvent[] {
   const { experimentId, name, config } = command.data;
+  const group = command.data.group ?? null;
   if (state.status !== 'unregistered') {
     throw refused(`experiment ${experimentId} is already registered`, 'Choose another experiment id, or resume the existing one.');
   }
   if (!Number.isInteger(config.cycles) || config.cycles < 1) throw refused(`config.cycles must be a positive integer, got ${config.cycles}`);
   if (!(config.threshold >= 0 && config.threshold <= 1)) throw refused(`config.threshold must lie in [0, 1], got ${config.threshold}`);
-  return [{ type: 'ExperimentRegistered', data: { experimentId, name, config, configHash: configHash(config) } }];
+  if (group && !group.seeds.includes(config.seed)) {
+    throw refused(`experiment ${experimentId}'s seed ${config.seed} is not one of its group's seeds (${group.seeds.join(', ')})`);
+  }
+  return [{ type: 'ExperimentRegistered', data: { experimentId, name, config, configHash: configHash(config), group } }];
 }
 
 function seedCorpus(command: SeedCorpus, state: ExperimentState): ExperimentEvent[] {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
-import { streamIds } from '../../domain/experiment/events';
+import { streamIds, type ExperimentGroupRef } from '../../domain/experiment/events';
 import { firstEvent } from '../../domain/experiment/ledger-event';
 import { openEventStore } from '../ledger/open-event-store';
 import { shownStore } from '../ledger/shown-store';
@@ -43,6 +43,8 @@ export interface RunLoopOptions {
    * default uses DEFAULT_VAL_SUBSET so a laptop run stays within minutes; it is part of each evaluation's protocol hash.
    */
   readonly valSubset?: number | null;
+  /** A new experiment registered as one run of a multi-seed group. */
+  readonly group?: ExperimentGroupRef;
 }
 
 export const DEFAULT_VAL_SUBSET = 1000;
@@ -58,8 +60,8 @@ export function newExperimentId(config: ExperimentConfig): string {
 }
 
 /** Registers the experiment through the CommandBus (idempotently: the same id and config twice is one registration). */
-export async function registerExperiment(commands: CommandBus, experimentId: string, config: ExperimentConfig): Promise<void> {
-  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config },
+export async function registerExperiment(commands: CommandBus, experimentId: string, config: ExperimentConfig, group?: ExperimentGroupRef): Promise<void> {
+  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config, ...(group ? { group: { ...group, seeds: [...group.seeds] } } : {}) },
     { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run' }));
 }
 
@@ -130,7 +132,7 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     }
     const initialGenerator = config.generator === 'sim' ? simInitialGenerator() : await initialGeneratorRef(config, storeUrl);
     // The store location is deployment, not science (configHash leaves it out): recorded without a password.
-    if (!options.resume) await registerExperiment(app.get(CommandBus), experimentId, { ...config, store: shownStore(config.store) });
+    if (!options.resume) await registerExperiment(app.get(CommandBus), experimentId, { ...config, store: shownStore(config.store) }, options.group);
     for (let i = 0; i < (options.localAgents ?? 1); i++) {
       const agent = await startLocalAgent(store, bus, {
         concurrency, leaseMs: options.leaseMs, realHandler, simEvaluateDelayMs: options.simEvaluateDelayMs, log,

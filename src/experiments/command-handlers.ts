@@ -98,7 +98,7 @@ function onCandidate<Dto extends { readonly experimentId: string; readonly candi
 export const COMMAND_ROUTES: readonly CommandRoute[] = [
   onExperiment(RegisterExperimentCommand, RegisterExperimentDto, (dto) => {
     const config = dto.config as ExperimentConfig;
-    return { type: 'RegisterExperiment', data: { experimentId: dto.experimentId, name: dto.name ?? config.name, config } };
+    return { type: 'RegisterExperiment', data: { experimentId: dto.experimentId, name: dto.name ?? config.name, config, group: dto.group ?? null } };
   }),
   onExperiment(SeedCorpusCommand, SeedCorpusDto, (dto) => ({ type: 'SeedCorpus', data: { experimentId: dto.experimentId, entries: dto.entries, source: dto.source } })),
   onExperiment(StartCycleCommand, StartCycleDto, (dto) => ({

@@ -49,7 +49,13 @@ export const candidateEvaluatedV1toV2: Upcaster = (event) => ({
   ...event, schemaVersion: 2, data: { ...(event.data as Record<string, unknown>), protocolValues: null },
 });
 
+/** ExperimentRegistered v1 → v2: v2 names the multi-seed group a run belongs to; a v1 registration was alone (`group: null`). */
+export const experimentRegisteredV1toV2: Upcaster = (event) => ({
+  ...event, schemaVersion: 2, data: { ...(event.data as Record<string, unknown>), group: null },
+});
+
 /** The ledger's own upcasters: what every store applies on read unless it is given a registry of its own. */
 export function ledgerUpcasters(): UpcasterRegistry {
-  return new UpcasterRegistry().register('CandidateEvaluated', 1, candidateEvaluatedV1toV2);
+  return new UpcasterRegistry().register('CandidateEvaluated', 1, candidateEvaluatedV1toV2)
+    .register('ExperimentRegistered', 1, experimentRegisteredV1toV2);
 }

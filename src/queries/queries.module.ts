@@ -10,10 +10,13 @@ import { GetCorpusHandler } from './get-corpus/get-corpus.handler';
 import { GetLedgerDiffHandler } from './get-ledger-diff/get-ledger-diff.handler';
 import { ShowRecordHandler } from './show-record/show-record.handler';
 import { GetExportDataHandler } from './export-data/export-data.handler';
+import { GetGroupStatsHandler } from './get-group-stats/get-group-stats.handler';
+import { GetTheoryHandler } from './get-theory/get-theory.handler';
+import { GetNoveltySweepHandler } from './get-novelty-sweep/get-novelty-sweep.handler';
 
 const queryHandlers = [
   GetCycleStatsHandler, ListExperimentsHandler, GetProvenanceHandler, ListCandidatesHandler, GetCorpusHandler,
-  GetLedgerDiffHandler, ShowRecordHandler, GetExportDataHandler,
+  GetLedgerDiffHandler, ShowRecordHandler, GetExportDataHandler, GetGroupStatsHandler, GetTheoryHandler, GetNoveltySweepHandler,
 ];
 
 const runnerProvider: Provider = {

@@ -5,6 +5,7 @@ import { runLoop } from '../../app/run-loop';
 import { openEventStore } from '../../ledger/open-event-store';
 import { ABLATION_VARIANTS, ablationRow, formatAblationTable, type AblationRow } from '../../app/ablation-table';
 import { experimentEventsOf } from '../../app/experiment-events';
+import { ablateAsGroup } from './ablate-group';
 import { overridesFrom, interruptSignal, grammarTemperatureOption } from './run.command';
 import { DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE } from '../../../domain/generators/grammar';
 
@@ -24,7 +25,11 @@ export function register(program: Command): void {
       grammarTemperatureOption)
     .option('--rejection-sampling', "the paper's A.2 rejection loop in every variant (the no-novelty one has no filter to re-draw for)")
     .option('--json', 'print the rows as JSON on stdout')
+    .option('--seeds <list>', 'run every variant with each of these seeds (distinct, comma-separated) as one group: Table 3 with across-seed intervals')
+    .option('--novelty-thresholds <list>', 'instead of the ablations, the full method at each novelty τ in (0, 1] (e.g. 0.80,0.85,0.90,0.95)')
+    .option('--group-id <id>', 'the group id for --seeds / --novelty-thresholds (default: name, time and a random suffix)')
     .action(async (flags: { config?: string; concurrency?: number; json?: boolean } & Record<string, unknown>) => {
+      if (flags.seeds !== undefined || flags.noveltyThresholds !== undefined) { await ablateAsGroup(flags); return; }
       const rows: AblationRow[] = [];
       const { signal, dispose } = interruptSignal();
       const first = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });

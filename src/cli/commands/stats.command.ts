@@ -7,15 +7,22 @@ import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cyc
 import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
 import { fixed, interval, percent, renderTable } from '../queries/table';
 
+import { LedgerError } from '../../../domain/shared/ledger-error';
+import { groupStats } from '../queries/group-stats-cli';
 export function register(program: Command): void {
-  addQueryOptions(program.command('stats <experiment>')
+  addQueryOptions(program.command('stats [experiment]')
     .description('Per-cycle statistics of an experiment (valid rate, accuracy, elites, diversity, novelty), at any point in history.\n' +
       'JSON: one object per cycle; rates are fractions, intervals [low, high] (Wilson 95% for rates, t 95% for the mean).'))
     .option('--plot <file.svg>', 'also draw the per-cycle trajectories (validity, accuracy, admissions, elites/diversity) as an SVG file')
-    .action(async (experiment: string, options: AsOfCliOptions & { plot?: string }) => {
+    .option('--group <id>', 'a group of seeds (replicate, ablate --seeds): per cycle the across-seed mean of every metric, t 95% intervals')
+    .action(async (experiment: string | undefined, options: AsOfCliOptions & { plot?: string; group?: string }) => {
       const asOf = asOfFromCli(options);
       if (options.plot !== undefined) checkWritableFile('--plot', options.plot);
-      const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment, asOf)));
+      if ((experiment === undefined) === (options.group === undefined)) {
+        throw new LedgerError('BAD_INPUT', 'stats needs an experiment or --group (one of them)', 'Run `nas-ledger stats <experiment>` or `nas-ledger stats --group <id>`.');
+      }
+      if (options.group !== undefined) { await groupStats(options.group, asOf, options); return; }
+      const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment!, asOf)));
       if (options.json) printJson(result.cycles);
       else printStats(result);
       if (options.plot !== undefined) {

@@ -1,0 +1,51 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { median } from '../../../domain/stats/descriptive';
+import { theoryProjection } from '../../../projections/theory/evolve';
+import { acrossSeeds, groupOf, variantsOf } from '../../../projections/experiment-groups/query';
+import { auditCorpus, noveltyAuditOf, type NoveltyAuditResult } from '../../../projections/novelty-audit/query';
+import { ProjectionRunner } from '../projection-runner';
+import { validateQuery } from '../validate-query';
+import { findGroup, groupPosition } from '../group-point';
+import { GetNoveltySweepQuery, type NoveltySweepResult, type NoveltySweepRow } from './get-novelty-sweep.query';
+
+@QueryHandler(GetNoveltySweepQuery)
+export class GetNoveltySweepHandler implements IQueryHandler<GetNoveltySweepQuery> {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  async execute(query: GetNoveltySweepQuery): Promise<NoveltySweepResult> {
+    validateQuery(query);
+    const asOf = query.asOf.toAsOf();
+    const position = await groupPosition(this.runner, await findGroup(this.runner, query.groupId), asOf);
+    const { view, head } = await this.runner.viewAt(theoryProjection, position);
+    const group = groupOf(view.groups, query.groupId);
+    const rows: NoveltySweepRow[] = [];
+    for (const variant of group ? variantsOf(group) : []) {
+      const members = group!.members.filter((m) => m.variant === variant);
+      const runs = members.map((m) => noveltyAuditOf(view.audit, m.experimentId)).filter((a) => a !== null).map(auditCorpus);
+      rows.push(sweepRow(variant, members.map((m) => m.seed), runs));
+    }
+    return { groupId: query.groupId, asOf, position, head, rows };
+  }
+}
+
+export function sweepRow(variant: string, seeds: readonly number[], runs: readonly NoveltyAuditResult[]): NoveltySweepRow {
+  const turnedAway = runs.flatMap((r) => r.turnedAway.map((t) => t.accuracy));
+  const admitted = runs.flatMap((r) => (r.admittedAccuracy.count ? [r.admittedAccuracy] : []));
+  const admittedCount = admitted.reduce((s, a) => s + a.count, 0);
+  const admittedMedian = runs.length && admittedCount ? median(runsAdmittedAccuracies(runs)) : null;
+  return {
+    variant, tau: runs[0]?.tau ?? NaN, experimentIds: runs.map((r) => r.experimentId), seeds,
+    admitted: acrossSeeds(runs.map((r) => r.admitted)),
+    diversity: acrossSeeds(runs.map((r) => r.diversity)),
+    minDistance: acrossSeeds(runs.map((r) => r.closestPair?.distance ?? null)),
+    turnedAway: acrossSeeds(runs.map((r) => r.turnedAway.length)),
+    turnedAwayMeanAccuracy: turnedAway.length ? turnedAway.reduce((s, a) => s + a, 0) / turnedAway.length : null,
+    admittedMeanAccuracy: admittedCount ? admitted.reduce((s, a) => s + a.mean! * a.count, 0) / admittedCount : null,
+    turnedAwayBetterThanMedianAdmitted: admittedMedian === null ? 0 : turnedAway.filter((a) => a > admittedMedian).length,
+    runs,
+  };
+}
+
+function runsAdmittedAccuracies(runs: readonly NoveltyAuditResult[]): number[] {
+  return runs.flatMap((r) => r.admittedAccuracies);
+}
