@@ -50,9 +50,20 @@ export function createReviewEvaluateHandler(options: ReviewHandlerOptions): (job
   return async (job) => {
     checkReviewJob(job);
     const record = await readCandidate(options.store, job);
-    const finding = await review(options, job, record);
+    const finding = withDecisions(await review(options, job, record), job);
     log(`agent ${options.agentId}: review ${job.reviewId} ${job.candidateId}: ${finding.verdict}${finding.cause ? ` (${finding.cause})` : ''}`);
     await recordFinding(options.store, job, finding, { actor: `agent/${options.agentId}`, now: options.now });
+  };
+}
+
+/** A re-run that reproduced but whose recorded decisions the log does not re-derive is diverged: the numbers are not all. */
+function withDecisions(finding: ReviewFinding, job: ReviewEvaluateJob): ReviewFinding {
+  const differences = job.decisionDifferences ?? [];
+  if (differences.length === 0 || finding.verdict === 'diverged' || finding.verdict === 'not-reproducible') return finding;
+  const named = differences.map((d) => `${d.decision} ${d.field}: recorded ${String(d.recorded)}, re-derived ${String(d.recomputed)}`).join('; ');
+  return {
+    ...finding, verdict: 'diverged', cause: `the recorded decisions differ from their re-derivation from the log prefix: ${named}`,
+    whatToDo: 'The decision was not made by the rules the ledger records (a different novelty or admission decider wrote it): audit its writer.',
   };
 }
 

@@ -41,7 +41,8 @@ export function candidateReviewedData(job: ReviewEvaluateJob, finding: ReviewFin
 
 /** Records one candidate's finding on the review's stream, command id from the review and the candidate. */
 export async function recordFinding(store: EventStore, job: ReviewEvaluateJob, finding: ReviewFinding, meta: FindingMetadata): Promise<void> {
-  await handleCommand(store, reviewStreamId(job.reviewId), reviewDecider, { type: 'RecordCandidateReview', data: candidateReviewedData(job, finding) }, {
+  const data = candidateReviewedData(job, finding, job.decisionDifferences ?? []);
+  await handleCommand(store, reviewStreamId(job.reviewId), reviewDecider, { type: 'RecordCandidateReview', data }, {
     commandId: reviewCommandIds.candidate(job.reviewId, job.candidateId), correlationId: job.correlationId, causationId: job.causationId,
     actor: meta.actor, ...(meta.now ? { now: meta.now } : {}),
   });

@@ -11,6 +11,7 @@ import { describeScope, reviewScope, type ReviewScopeRequest } from './review-sc
 import { completeReview, readReview, startReview, type ReviewRecord } from './review-ledger';
 import { probeReviewEnvironment, startAgentFor, startLocalAgent, type RealAgent } from './agent-wiring';
 import type { ReviewStarted } from '../../domain/review/review.events';
+import { decisionDifferencesOf, rederiveDecisions, type DecisionsReport } from '../reviews/decisions';
 
 export interface ReviewRunOptions extends ReviewScopeRequest {
   readonly store: EventStore;
@@ -108,7 +109,8 @@ async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: s
     const stops: (() => Promise<void>)[] = [];
     try {
       if (agents > 0) await startAgents(options, record, bus, agents, stops);
-      for (const candidateId of missing) await bus.publish(jobFor(record, candidateId));
+      const decisions = record.started.scope.decisions ? await decisionsOf(store, record.experimentId) : null;
+      for (const candidateId of missing) await bus.publish(jobFor(record, candidateId, decisions));
       record = await waitForVerdicts(options, reviewId);
     } finally {
       for (const stop of stops) await stop().catch(() => undefined);
@@ -133,9 +135,15 @@ async function startAgents(
 
 const cycleOfId = (candidateId: string): number => Number(/\.c(\d+)\.\d+$/.exec(candidateId)?.[1] ?? 0);
 
-function jobFor(record: ReviewRecord, candidateId: string): ReviewEvaluateJob {
+/** review --decisions: every novelty verdict and admission of the experiment re-derived from the log prefix before it. */
+export async function decisionsOf(store: EventStore, experimentId: string): Promise<DecisionsReport> {
+  return rederiveDecisions(await store.readAll(), experimentId);
+}
+
+function jobFor(record: ReviewRecord, candidateId: string, decisions: DecisionsReport | null): ReviewEvaluateJob {
   const scope = record.started.scope;
   return {
+    ...(decisions ? { decisionDifferences: decisionDifferencesOf(decisions, candidateId) } : {}),
     protocolVersion: AGENT_JOB_PROTOCOL_VERSION, kind: 'review-evaluate', jobId: jobIdFor.reviewEvaluate(record.reviewId, candidateId),
     experimentId: record.experimentId, cycle: cycleOfId(candidateId), correlationId: `review:${record.reviewId}`, causationId: record.startedEventId,
     reviewId: record.reviewId, candidateId, protocol: 'real', device: scope.device ?? 'auto',

@@ -1,4 +1,5 @@
 import type { GeneratorRef } from '../../domain/experiment/events';
+import type { DecisionDifference } from '../../domain/review/review.events';
 
 /**
  * Jobs the orchestrator sends to GPU agents over the bus. Results never travel back on the bus:
@@ -71,9 +72,36 @@ export interface ReviewEvaluateJob extends JobBase {
   readonly threads: number | null;
   /** Validation images for a rejected candidate (no values recorded): the experiment's evaluations' value. */
   readonly valSubset: number | null;
+  /** review --decisions: this candidate's re-derived decisions that differ from the record (the review computes them from the log). */
+  readonly decisionDifferences?: readonly DecisionDifference[];
 }
 
-export type AgentJob = GenerateJob | EvaluateJob | FineTuneJob | ReviewEvaluateJob;
+/**
+ * One training of a proxy-reliability study (seed 000 §5): `full-train` trains the candidate's recorded code for
+ * `epochs` epochs (the runner's full_train job, protocol `full`), `proxy` re-runs its first-epoch evaluation under
+ * `seed`. The agent records the outcome on `study-<studyId>` (FullTrainRecorded / ProxyRerunRecorded), never on the
+ * candidate's stream.
+ */
+export interface ProxyStudyJob extends JobBase {
+  readonly kind: 'proxy-study';
+  readonly studyId: string;
+  readonly candidateId: string;
+  readonly task: 'full-train' | 'proxy';
+  /** full-train: the epochs; proxy: the experiment's protocol trains its own (one). */
+  readonly epochs: number;
+  /** proxy: the re-run's seed; full-train: the candidate's recorded seed. */
+  readonly seed: number;
+  /** The experiment's protocol ('sim' routes to the sim backends, which refuse it). */
+  readonly protocol: string;
+  readonly dataset: string;
+  readonly subset: number | null;
+  readonly valSubset: number | null;
+  /** cpu | cuda. */
+  readonly device: string;
+  readonly threads: number;
+}
+
+export type AgentJob = GenerateJob | EvaluateJob | FineTuneJob | ReviewEvaluateJob | ProxyStudyJob;
 export type AgentJobKind = AgentJob['kind'];
 
 export const jobIdFor = {
@@ -81,4 +109,6 @@ export const jobIdFor = {
   evaluate: (candidateId: string) => `evaluate:${candidateId}`,
   fineTune: (experimentId: string, cycle: number) => `fine-tune:${experimentId}:${cycle}`,
   reviewEvaluate: (reviewId: string, candidateId: string) => `review-evaluate:${reviewId}:${candidateId}`,
+  proxyStudy: (studyId: string, candidateId: string, task: 'full-train' | 'proxy', seed: number) =>
+    `proxy-study:${studyId}:${candidateId}:${task === 'full-train' ? 'full' : `proxy-${seed}`}`,
 } as const;

@@ -5,7 +5,8 @@ import { LedgerError } from '../../../domain/shared/ledger-error';
 import { openEventStore } from '../../ledger/open-event-store';
 import { repoRoot } from '../../shared/repo-root';
 import { intOption, log, printJson, printLine, storeFromFlagOrEnv } from '../cli-context';
-import { resumeReview, runReview } from '../../app/review-runner';
+import { decisionsOf, resumeReview, runReview } from '../../app/review-runner';
+import type { DecisionsReport } from '../../reviews/decisions';
 import type { ReviewRecord } from '../../app/review-ledger';
 
 interface ReviewFlags {
@@ -71,16 +72,19 @@ export function register(program: Command): void {
             candidates: flags.candidates?.split(',').map((s) => s.trim()).filter(Boolean), device: flags.device, tolerance,
             regenerate: flags.regenerate, decisions: flags.decisions, threads: flags.threads, reviewId: flags.id,
           });
-        if (flags.json) printJson(reviewJson(record));
-        else printReview(record);
+        // The whole experiment's decisions, re-derived again for the report (pure and deterministic: the jobs got the same).
+        const decisions = record.started.scope.decisions ? await decisionsOf(store, record.experimentId) : null;
+        if (flags.json) printJson(reviewJson(record, decisions));
+        else printReview(record, decisions);
       } finally {
         await store.close();
       }
     });
 }
 
-export function reviewJson(record: ReviewRecord): unknown {
+export function reviewJson(record: ReviewRecord, decisions: DecisionsReport | null = null): unknown {
   return {
+    ...(decisions ? { decisions } : {}),
     reviewId: record.reviewId, experimentId: record.experimentId, completed: record.completed, counts: record.counts, scope: record.started.scope,
     reviewer: record.started.reviewer, environment: record.started.environment, toolVersion: record.started.toolVersion,
     verdicts: record.candidateIds.map((id) => record.verdicts.get(id) ?? { candidateId: id, verdict: 'missing' }),
@@ -90,7 +94,7 @@ export function reviewJson(record: ReviewRecord): unknown {
 const signed = (x: number): string => (x >= 0 ? `+${x.toPrecision(3)}` : x.toPrecision(3));
 const shown = (x: unknown): string => (typeof x === 'string' && x.length > 24 ? `${x.slice(0, 12)}…` : String(x));
 
-function printReview(record: ReviewRecord): void {
+function printReview(record: ReviewRecord, decisions: DecisionsReport | null): void {
   printLine(`review ${record.reviewId} of ${record.experimentId}${record.completed ? '' : ' (not completed: nas-ledger review --resume ' + record.reviewId + ')'}`);
   for (const id of record.candidateIds) {
     const v = record.verdicts.get(id);
@@ -102,6 +106,13 @@ function printReview(record: ReviewRecord): void {
     if (v.decisionDifferences.length) printLine(`      decisions differ: ${v.decisionDifferences.map((d) => `${d.decision}.${d.field} ${String(d.recorded)} -> ${String(d.recomputed)}`).join('; ')}`);
     if (v.likelyCause) printLine(`      why: ${v.likelyCause}`);
     if (v.remedy) printLine(`      what to do: ${v.remedy}`);
+  }
+  if (decisions) {
+    printLine(`decisions re-derived: ${decisions.noveltyChecked} novelty verdicts, ${decisions.admissionsChecked} admissions; `
+      + `${decisions.differences.length} differ${decisions.differences.length ? ':' : ''}`);
+    for (const d of decisions.differences) {
+      printLine(`  ${d.candidateId} (cycle ${d.cycle}, #${d.position}) ${d.decision}.${d.field}: recorded ${String(d.recorded)}, re-derived ${String(d.recomputed)}`);
+    }
   }
   printLine(`counts: ${Object.entries(record.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
 }
