@@ -6,3 +6,4 @@ export * from './correlation';
 export * from './proxy-reliability';
 export { logGamma, regularizedBeta, regularizedGammaQ, erfc } from './special-functions';
 export * from './trend';
+export * from './variance-components';
