@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import {
-  allEvents, alteredFashionMnist, candidateStreams, cli, reviewedOf, scratchDir, smallGrammarRun, startCli,
+  allEvents, alteredFashionMnist, candidateStreams, cli, reviewedOf, scratchDir, smallGrammarRun, startCli, type ReviewedData,
 } from './review-cli-support';
 import { killHard } from '../loop/crash-harness';
 
@@ -11,6 +11,7 @@ const ID = 'review-grammar';
 
 interface ReviewJson {
   reviewId: string; completed: boolean; counts: Record<string, number>;
+  decisions?: { noveltyChecked: number; admissionsChecked: number; differences: unknown[] };
   verdicts: { candidateId: string; verdict: string; deltas?: Record<string, number>; regenerated?: boolean | null; likelyCause?: string | null;
     environmentDifferences?: { field: string; recorded: unknown; observed: unknown }[] }[];
 }
@@ -35,8 +36,8 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
     assert.ok(of(recorded, 'CandidateAdmitted').length > 0, 'the run admitted at least one candidate');
   });
 
-  it('review --admitted: every admitted candidate reproduced bit-identically; the candidates\' streams are untouched', async () => {
-    const result = await cli(['review', ID, '--admitted', '--store', store, '--json'], env);
+  it('review --admitted --decisions: every admitted candidate reproduced bit-identically, 0 decisions differ; the candidates\' streams are untouched', async () => {
+    const result = await cli(['review', ID, '--admitted', '--decisions', '--store', store, '--json'], env);
     assert.equal(result.code, 0, result.output);
     const review = parse(result.stdout);
     const admitted = of(recorded, 'CandidateAdmitted').map((e) => (e.data as { candidateId: string }).candidateId).sort();
@@ -48,6 +49,8 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
     }
     assert.equal(review.completed, true);
     assert.equal(review.counts.reproduced, admitted.length);
+    assert.equal(review.decisions?.noveltyChecked, of(recorded, 'NoveltyAssessed').length);
+    assert.deepEqual(review.decisions?.differences, [], 'an untouched run re-derives every decision');
     const after = await allEvents(store);
     assert.deepEqual(candidateStreams(after), candidateStreams(recorded), 'a review never writes to a candidate\'s stream');
     assert.equal(of(after, 'ReviewStarted').length - of(recorded, 'ReviewStarted').length, 1);
@@ -106,5 +109,26 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
     assert.deepEqual(verdicts.map((v) => v.candidateId).sort(), review.verdicts.map((v) => v.candidateId).sort(), 'none missing');
     assert.equal(events.filter((e) => e.type === 'ReviewCompleted' && (e.data as { reviewId: string }).reviewId === reviewId).length, 1);
     for (const v of verdicts) assert.equal(v.verdict, 'reproduced');
+  });
+
+  it('reviews show where users look: reviews lists them, provenance the verdicts, stats and the experiments JSON the counts', async () => {
+    const events = await allEvents(store);
+    const reviewIds = of(events, 'ReviewStarted').map((e) => (e.data as { reviewId: string }).reviewId);
+    const listed = await cli(['reviews', ID, '--store', store, '--json'], env);
+    assert.equal(listed.code, 0, listed.output);
+    assert.deepEqual((JSON.parse(listed.stdout) as { reviews: { reviewId: string }[] }).reviews.map((r) => r.reviewId), reviewIds);
+    const verdict = of(events, 'CandidateReviewed')[0]!.data as { candidateId: string };
+    const provenance = await cli(['provenance', verdict.candidateId, '--store', store, '--json'], env);
+    assert.equal(provenance.code, 0, provenance.output);
+    const theirs = of(events, 'CandidateReviewed').filter((e) => (e.data as ReviewedData).candidateId === verdict.candidateId).length;
+    assert.equal((JSON.parse(provenance.stdout) as { reviews: unknown[] }).reviews.length, theirs, 'every verdict on the candidate, from every review');
+    const experiments = await cli(['experiments', '--store', store, '--json'], env);
+    const row = (JSON.parse(experiments.stdout) as { experiments: { experimentId: string; reviews: { reviewed: number; reproduced: number } }[] })
+      .experiments.find((e) => e.experimentId === ID);
+    const latest = new Map(of(events, 'CandidateReviewed').map((e) => [(e.data as ReviewedData).candidateId, (e.data as ReviewedData).verdict]));
+    assert.equal(row?.reviews.reviewed, latest.size);
+    assert.equal(row?.reviews.reproduced, [...latest.values()].filter((v) => v === 'reproduced').length);
+    const stats = await cli(['stats', ID, '--store', store], env);
+    assert.match(stats.stdout, new RegExp(`reviews: ${reviewIds.length}; ${latest.size} candidate\\(s\\) reviewed, ${row?.reviews.reproduced} reproduced`));
   });
 });

@@ -47,4 +47,9 @@ function printProvenance(p: ProvenanceResult): void {
   }
   if (p.seedCorpus) printLine(`seed corpus: ${p.seedCorpus.entries} entries from ${p.seedCorpus.source}, hash ${p.seedCorpus.corpusHash.slice(0, 16)}, ${ref(p.seedCorpus.seeded)}`);
   printLine(`experiment registered: ${ref(p.experiment.registered)}, config ${p.experiment.configHash.slice(0, 16)}`);
+  if (p.reviews.length) printLine('reproducibility reviews:');
+  for (const r of p.reviews) {
+    const deltas = Object.entries(r.deltas).map(([k, d]) => `Δ${k} ${d}`).join(', ');
+    printLine(`  ${r.reviewId}: ${r.verdict}${deltas ? ` (${deltas})` : ''}${r.likelyCause ? `: ${r.likelyCause}` : ''}, #${r.position} ${r.recordedAt}`);
+  }
 }

@@ -50,4 +50,8 @@ function printStats(result: CycleStatsResult): void {
   ]);
   printLine(renderTable(header, rows));
   if (result.cycles.some((c) => !c.completed)) printLine('* cycle still running at this point');
+  const r = result.reviews;
+  printLine(r.reviews === 0 ? `reviews: none yet (nas-ledger review ${result.experimentId})`
+    : `reviews: ${r.reviews}; ${r.reviewed} candidate(s) reviewed, ${r.reproduced} reproduced`
+      + ` (${Object.entries(r.byVerdict).filter(([k, n]) => k !== 'reproduced' && n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none otherwise'})`);
 }

@@ -1,3 +1,5 @@
+import { reviewsProjection } from '../../../projections/reviews/evolve';
+import { reviewStatsOf } from '../../../projections/reviews/query';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { cycleStatisticsProjection } from '../../../projections/cycle-statistics/evolve';
 import { cycleStatsRows, thresholdOf } from '../../../projections/cycle-statistics/query';
@@ -16,6 +18,7 @@ export class GetCycleStatsHandler implements IQueryHandler<GetCycleStatsQuery> {
     const cycles = cycleStatsRows(view, query.experimentId);
     if (!cycles) throw await missingExperimentError(this.runner.store, query.experimentId, asOf, position);
     const threshold = thresholdOf(view, query.experimentId)!;
-    return { experimentId: query.experimentId, asOf, position, head, threshold, cycles };
+    const reviews = reviewStatsOf((await this.runner.viewAt(reviewsProjection, position)).view, query.experimentId);
+    return { experimentId: query.experimentId, asOf, position, head, threshold, cycles, reviews };
   }
 }

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { ExperimentReviewStats } from '../../../projections/reviews/query';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsString, ValidateNested } from 'class-validator';
 import type { CycleStatsRow } from '../../../projections/cycle-statistics/view';
@@ -10,6 +11,8 @@ export interface CycleStatsResult extends AsOfInfo {
   readonly experimentId: string;
   readonly threshold: number;
   readonly cycles: readonly CycleStatsRow[];
+  /** Reproducibility reviews as of the same point: candidates reviewed, how many reproduced (projections/reviews). */
+  readonly reviews: ExperimentReviewStats;
 }
 
 /** Per-cycle statistics of one experiment as of a point in history. */

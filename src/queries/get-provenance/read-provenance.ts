@@ -6,6 +6,7 @@ import { describeAsOf, type AsOf } from '../../../projections/shared/as-of';
 import { experimentIdOf } from '../../../projections/shared/ledger-event';
 import type { ProjectionRunner } from '../projection-runner';
 import type { ProvenanceResult } from './get-provenance.query';
+import { reviewsAsOf, verdictsOfCandidate } from '../../../projections/reviews/query';
 
 /**
  * Provenance of a candidate id, an admitted architecture id or a seed entry id, as of a point in history: the
@@ -42,5 +43,9 @@ export async function readProvenance(runner: ProjectionRunner, id: string, asOf:
     throw new LedgerError('NOT_FOUND', `"${id}" did not exist yet at ${describeAsOf(asOf)} (position ${position})`,
       'Pick a later as-of point, or leave it out for the head.', { id, position });
   }
-  return { ...provenance, asOf, position, head };
+  // The reviews of the candidate (an architecture's candidate), folded over the same prefix of the log.
+  const candidateId = candidateStream.length > 0 ? id : (provenance.subject.candidateId ?? null);
+  const reviewEvents = candidateId === null ? [] : await store.readAll({ types: ['ReviewStarted', 'CandidateReviewed', 'ReviewCompleted'], upTo: position });
+  const reviews = candidateId === null ? [] : verdictsOfCandidate(reviewsAsOf(reviewEvents), candidateId);
+  return { ...provenance, asOf, position, head, reviews };
 }

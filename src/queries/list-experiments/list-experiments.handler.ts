@@ -1,3 +1,5 @@
+import { reviewsProjection } from '../../../projections/reviews/evolve';
+import { reviewStatsOf } from '../../../projections/reviews/query';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { experimentsProjection } from '../../../projections/experiments/evolve';
 import { listExperiments } from '../../../projections/experiments/query';
@@ -13,6 +15,7 @@ export class ListExperimentsHandler implements IQueryHandler<ListExperimentsQuer
     validateQuery(query);
     const asOf = query.asOf.toAsOf();
     const { view, position, head } = await this.runner.viewAsOf(experimentsProjection, asOf);
-    return { asOf, position, head, experiments: listExperiments(view) };
+    const reviews = (await this.runner.viewAt(reviewsProjection, position)).view;
+    return { asOf, position, head, experiments: listExperiments(view).map((e) => ({ ...e, reviews: reviewStatsOf(reviews, e.experimentId) })) };
   }
 }
