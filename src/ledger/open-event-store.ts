@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { makeDirectory } from '../shared/make-directory';
 import { acquireDirectoryLock, type DirectoryLock } from './adapters/embedded-lock';
+import type { KurrentDbEventStore } from './adapters/kurrentdb/kurrentdb-event-store';
+import { isKurrentDbUrl } from './adapters/kurrentdb/kurrentdb-url';
+import { openKurrentDbEventStore } from './adapters/kurrentdb/open-kurrentdb';
 import { PgClient, redact } from './adapters/pg-client';
 import { PgliteClient } from './adapters/pglite-client';
 import { seedFromTemplate } from './adapters/pglite-template';
@@ -28,9 +31,11 @@ export interface OpenStoreOptions {
 
 export type StoreLocation =
   | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'kurrentdb'; readonly url: string }
   | { readonly kind: 'pglite'; readonly directory: string };
 
-const SCHEMES_HINT = 'Use postgres://user:pass@host:port/db (or postgresql://), file:/path/to/dir, or a directory path; ' +
+const SCHEMES_HINT = 'Use postgres://user:pass@host:port/db (or postgresql://), kurrentdb://host:2113 (or esdb://), file:/path/to/dir, ' +
+  'or a directory path; ' +
   `unset, it is $${STORE_ENV} and then ${DEFAULT_STORE_DIR}.`;
 
 /** Resolves --store / NAS_LEDGER_STORE / the default into an adapter and a location. */
@@ -40,6 +45,7 @@ export function resolveStoreLocation(url?: string): StoreLocation {
     throw new LedgerError('BAD_INPUT', 'the store location is empty', SCHEMES_HINT);
   }
   if (/^postgres(ql)?:\/\//i.test(chosen)) return { kind: 'postgres', url: chosen };
+  if (isKurrentDbUrl(chosen)) return { kind: 'kurrentdb', url: chosen };
   if (/^file:/i.test(chosen)) {
     const directory = chosen.startsWith('file://') ? fileURLToPath(chosen) : chosen.slice('file:'.length);
     if (!directory) throw new LedgerError('BAD_INPUT', `no directory in store URL ${chosen}`, SCHEMES_HINT);
@@ -47,7 +53,7 @@ export function resolveStoreLocation(url?: string): StoreLocation {
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) || (/^[a-z][a-z0-9+.-]+:/i.test(chosen) && !isAbsolute(chosen))) {
     throw new LedgerError('BAD_INPUT', `unsupported store URL scheme in ${redact(chosen)}`, SCHEMES_HINT,
-      { supported: ['postgres://', 'postgresql://', 'file:', '<directory path>'] });
+      { supported: ['postgres://', 'postgresql://', 'kurrentdb://', 'esdb://', 'file:', '<directory path>'] });
   }
   return { kind: 'pglite', directory: resolve(chosen) };
 }
@@ -55,6 +61,10 @@ export function resolveStoreLocation(url?: string): StoreLocation {
 /** Opens the store with all its admin operations (verify, export, import); most code wants openEventStore. */
 export async function openSqlEventStore(url?: string, options: OpenStoreOptions = {}): Promise<SqlEventStore> {
   const location = resolveStoreLocation(url);
+  if (location.kind === 'kurrentdb') {
+    throw new LedgerError('UNSUPPORTED', `${redact(location.url)} is a KurrentDB store, not a SQL one`,
+      'Open it with openLedgerStore (the same admin operations: verify, export, import) or openEventStore.');
+  }
   if (location.kind === 'postgres') {
     const client = await PgClient.open(location.url);
     try {
@@ -68,10 +78,22 @@ export async function openSqlEventStore(url?: string, options: OpenStoreOptions 
 }
 
 /**
- * The one way in: `postgres://…` opens PostgreSQL, a directory or `file:` opens the embedded PGlite store
+ * The one way in: `postgres://…` opens PostgreSQL, `kurrentdb://…` KurrentDB, a directory or `file:` the embedded PGlite store
  * (created on first use). Unset, it uses $NAS_LEDGER_STORE, then ./.nas-ledger.
  */
 export async function openEventStore(url?: string, options: OpenStoreOptions = {}): Promise<EventStore> {
+  return openLedgerStore(url, options);
+}
+
+/** Any store with its admin operations (verify, export, import, anchors): SQL (PostgreSQL, PGlite) or KurrentDB. */
+export type LedgerStore = SqlEventStore | KurrentDbEventStore;
+
+/** `kurrentdb://…` (or `esdb://…`) opens KurrentDB 25.1+; everything else as openSqlEventStore. */
+export async function openLedgerStore(url?: string, options: OpenStoreOptions = {}): Promise<LedgerStore> {
+  const location = resolveStoreLocation(url);
+  if (location.kind === 'kurrentdb') {
+    return openKurrentDbEventStore(location.url, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning });
+  }
   return openSqlEventStore(url, options);
 }
 

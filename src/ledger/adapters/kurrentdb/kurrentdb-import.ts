@@ -1,0 +1,105 @@
+import type { RecordedEvent } from '../../../../domain/shared/event-envelope';
+import { LedgerError } from '../../../../domain/shared/ledger-error';
+import { canonicalText } from '../../canonical-text';
+import { ChainVerifier } from '../../hash-chain';
+import type { ImportOptions, ImportResult } from '../../sql/verify-import';
+import type { KurrentDbAppends } from './kurrentdb-appends';
+import type { KurrentDbLog } from './kurrentdb-log';
+import { storedFromRecorded, type StoredRecord } from './kurrentdb-mapping';
+import { ExpectedStateFailure, type KurrentDbStreams, type StreamWrite } from './kurrentdb-streams';
+
+/** Events per transaction: each batch is one multi-stream append, so the store is always a verified prefix. */
+const BATCH = 100;
+
+/**
+ * Imports recorded events exactly (ids, positions, hashes). The whole input is checked first (shape, the
+ * application's rejectEvent, the events the store already has hash for hash, the chain of the rest), so a refused
+ * import writes nothing. The new events are then written in batches, each one transaction at the exact head: an
+ * import cut short leaves a verified prefix, and importing the same file again continues it.
+ */
+export async function importIntoKurrentDb(streams: KurrentDbStreams, log: KurrentDbLog, appends: KurrentDbAppends,
+  source: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, options: ImportOptions): Promise<ImportResult> {
+  const storeHead = await log.checkedHead();
+  let verifier: ChainVerifier | null = storeHead.position === 0 ? new ChainVerifier() : null;
+  let alreadyPresent = 0;
+  const fresh: StoredRecord[] = [];
+  let line = 0;
+  for await (const raw of source as AsyncIterable<RecordedEvent>) {
+    line++;
+    const event = checkRecordedShape(raw, line);
+    const rejection = options.rejectEvent?.(event);
+    if (rejection) {
+      throw new LedgerError('BAD_INPUT', `event ${line} (position ${event.globalPosition}, ${event.type} v${event.schemaVersion}): ${rejection}`,
+        'Import only ledgers written by a compatible nas-ledger version; nothing was imported.', { line, globalPosition: event.globalPosition });
+    }
+    if (event.globalPosition <= storeHead.position) {
+      if ((await log.hashAt(event.globalPosition)) !== event.hash) {
+        throw new LedgerError('REFUSED', `the file does not continue this store: position ${event.globalPosition} differs`,
+          'Import into an empty store, or a file exported from this store and extended; nothing was imported.', { globalPosition: event.globalPosition });
+      }
+      alreadyPresent++;
+      continue;
+    }
+    if (!verifier) {
+      if (event.globalPosition !== storeHead.position + 1) {
+        throw new LedgerError('REFUSED', `the file starts at position ${event.globalPosition} but the store's head is ${storeHead.position}`,
+          'The file must continue the store exactly (its first new event at head + 1); nothing was imported.');
+      }
+      if (event.prevHash !== storeHead.hash) {
+        throw new LedgerError('REFUSED', `the file does not continue this store: its event at position ${event.globalPosition} follows another chain`,
+          'Import into an empty store, or a file exported from this store and extended; nothing was imported.', { globalPosition: event.globalPosition });
+      }
+      // Stream versions are checked by the server: each stream is written at the exact revision before its first event.
+      verifier = new ChainVerifier(storeHead.position, storeHead.hash, 'unknown');
+    }
+    if (!verifier.check(event)) {
+      const b = verifier.firstBreak!;
+      throw new LedgerError('INTEGRITY', `the file's chain does not verify at position ${b.position}: ${b.reason}`,
+        'The file was altered or truncated; export it again from the source store. Nothing was imported.', { globalPosition: b.position, line });
+    }
+    fresh.push(storedFromRecorded(event, canonicalText(event.data) ?? 'null', canonicalText(event.metadata) ?? 'null'));
+  }
+  for (let i = 0; i < fresh.length; i += BATCH) {
+    try {
+      await streams.appendAtomically(importWrites(appends, fresh.slice(i, i + BATCH)));
+    } catch (error) {
+      if (!(error instanceof ExpectedStateFailure)) throw error;
+      throw new LedgerError('CONFLICT', `the import met a concurrent write at ${error.stream ?? 'a stream'}; ${i} events were imported`,
+        'Stop other writers and run the import again: it continues from what is already there.', { imported: i });
+    }
+  }
+  return { imported: fresh.length, alreadyPresent, head: Math.max(storeHead.position, verifier?.lastPosition ?? storeHead.position) };
+}
+
+/** One batch: each stream at the revision before its first event, the log at the position before the batch, the ids. */
+export function importWrites(appends: KurrentDbAppends, batch: readonly StoredRecord[]): StreamWrite[] {
+  const byStream = new Map<string, StoredRecord[]>();
+  for (const r of batch) byStream.set(r.streamId, [...(byStream.get(r.streamId) ?? []), r]);
+  const head = batch[0]!.globalPosition - 1;
+  const writes: StreamWrite[] = [];
+  let logWrite: StreamWrite | null = null;
+  for (const [streamId, records] of byStream) {
+    const [streamWrite, log, ...claims] = appends.writesFor(streamId, records, records[0]!.streamVersion - 1, head);
+    writes.push(streamWrite!, ...claims);
+    logWrite ??= log!;
+  }
+  // The log takes the whole batch in position order, whatever streams the events belong to.
+  const logEvents = batch.map((r) => appends.writesFor(r.streamId, [r], r.streamVersion - 1, head)[1]!.events[0]!);
+  writes.push({ ...logWrite!, events: logEvents });
+  return writes;
+}
+
+function checkRecordedShape(raw: unknown, line: number): RecordedEvent {
+  const e = raw as Partial<RecordedEvent> | null;
+  const problem = (what: string): LedgerError => new LedgerError('BAD_INPUT', `event ${line}: ${what}`,
+    'Each line must be one RecordedEvent as written by `nas-ledger events export`; nothing was imported.', { line });
+  if (e === null || typeof e !== 'object') throw problem('not an object');
+  if (!Number.isInteger(e.globalPosition) || (e.globalPosition as number) < 1) throw problem('globalPosition must be an integer >= 1');
+  if (!Number.isInteger(e.streamVersion) || (e.streamVersion as number) < 0) throw problem('streamVersion must be an integer >= 0');
+  for (const key of ['eventId', 'type', 'streamId', 'hash', 'prevHash'] as const) {
+    if (typeof e[key] !== 'string' || e[key].length === 0) throw problem(`${key} must be a non-empty string`);
+  }
+  if (!Number.isInteger(e.schemaVersion)) throw problem('schemaVersion must be an integer');
+  if (e.data === undefined || e.metadata === undefined) throw problem('data and metadata are required');
+  return e as RecordedEvent;
+}
