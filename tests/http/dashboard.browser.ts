@@ -11,10 +11,13 @@ import { prefixThroughCycle, toRecordedEvents, type ExperimentHistory } from '..
 import type { ServedLedger } from './serve-fixture';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Where the screenshot goes; `DASHBOARD_SCREENSHOT=docs/dashboard.png` refreshes the one in the docs. */
 const SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? join(tmpdir(), 'nas-ledger-dashboard.png');
+/** Where the feature screenshots go; `DASHBOARD_SCREENSHOT_DIR=docs/img` refreshes the ones in the README. */
+export const SCREENSHOT_DIR = process.env.DASHBOARD_SCREENSHOT_DIR ?? join(tmpdir(), 'nas-ledger-dashboard');
+
 const CHART_IDS = ['valid-rate', 'accuracy', 'elite-concentration', 'diversity-novelty', 'corpus-size'];
 
 interface Fixtures {
@@ -43,6 +46,10 @@ export function describeDashboard(server: () => ServedLedger, { history, running
     // Locators, not waitForFunction: the page's CSP forbids evaluating strings, and the DOM lib is not in this build.
     const waitFor = (selector: string, hasText?: string) => page.locator(selector, hasText ? { hasText } : {}).first().waitFor({ state: 'attached', timeout: 15_000 });
     const points = (n: number | string) => waitFor(`[data-testid=series-validRate][data-points="${n}"]`);
+    const shot = async (name: string, part?: { screenshot(options: { path: string }): Promise<unknown> }) => {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await (part ?? page).screenshot({ path: join(SCREENSHOT_DIR, name) });
+    };
 
     before(async () => {
       assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/setup-system.sh (it installs the chromium package) or set CHROMIUM_PATH`);
@@ -98,6 +105,18 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       assert.equal(await page.locator('[data-testid=candidate-cycle] option').count(), 2, 'only cycles that exist at that point');
       assert.equal(await page.locator('[data-testid=table-corpus-size] tbody tr').count(), 2);
       assert.match(page.url(), new RegExp(`#experiment=${EXP}&asOfCycle=2$`), 'the address names the as-of point');
+      // Every other chart is cut at the same point: the distributions hold cycles 1-2 only, the graph two cycle nodes.
+      const evaluatedThrough2 = history.events.filter((e) => e.event.type === 'CandidateEvaluated' && e.event.data.cycle <= 2).length;
+      await waitFor(`[data-testid=chart-accuracy-distribution][data-points="${evaluatedThrough2}"]`);
+      assert.equal(await attr('[data-testid=chart-accuracy-distribution]', 'data-max-cycle'), '2');
+      assert.equal(await page.locator('[data-testid=chart-accuracy-distribution] svg g[aria-label=dot] circle').count(), evaluatedThrough2);
+      const rejectedThrough2 = history.events.filter((e) => e.event.type === 'CandidateRejected' && e.event.data.cycle <= 2).length;
+      assert.equal(await attr('[data-testid=chart-rejections]', 'data-points'), String(rejectedThrough2));
+      assert.ok(Number(await attr('[data-testid=chart-rejections]', 'data-max-cycle')) <= 2);
+      await waitFor('[data-testid=lineage-graph][data-cycles="2"]');
+      // The header tells the state at that point, not at the head: cycle 2 of a finished 6-cycle run was still running.
+      await waitFor('[data-testid=experiment-status][data-status=running]');
+      assert.match(await page.locator('[data-testid=experiment-status]').textContent() ?? '', new RegExp(`running · 2 of ${cycles} cycles done as of cycle 2 \\(at the head: completed`));
       await page.keyboard.press('End');
       await points(cycles);
     });
@@ -123,6 +142,71 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     });
 
+    it('the candidate panel opens its highlighted code and a diff against its nearest corpus neighbour', async () => {
+      const code = page.locator('[data-testid=provenance-panel] [data-testid=code-view]');
+      await code.waitFor({ timeout: 15_000 });
+      assert.ok(await code.locator('.hljs-keyword').count() > 0, 'highlight.js marked the Python keywords');
+      assert.match(await code.textContent() ?? '', /class \w+\(nn\.Module\)|def forward/);
+      await page.locator('[data-testid=show-diff-nearest]').click();
+      const diff = page.locator('[data-testid=diff-view]');
+      await diff.waitFor({ timeout: 15_000 });
+      assert.match(await diff.getAttribute('data-from') ?? '', /^seed:/, 'the fixture\'s nearest training entries are seed programs');
+      assert.ok(await diff.locator('.d2h-file-wrapper').count() === 1, 'diff2html drew the file diff');
+      assert.ok(await diff.locator('.d2h-ins, .d2h-del').count() > 0, 'with inserted or deleted lines');
+      assert.match(await page.locator('[data-testid=diff-summary]').textContent() ?? '', /Against its nearest corpus neighbour seed:\S+ \(Jaccard 0\.\d{3}\): \+\d+ −\d+ lines/);
+      await page.locator('[data-testid=provenance-panel]').scrollIntoViewIfNeeded();
+      await shot('dashboard-code-diff.png');
+      await page.locator('[data-testid=show-code]').click();
+      await code.waitFor({ timeout: 15_000 });
+    });
+
+    it('a rejected candidate says why: the stage, what it checks and the recorded message', async () => {
+      const rejected = history.events.find((e) => e.event.type === 'CandidateRejected' && e.event.data.cycle === 3)!;
+      const data = rejected.event.data as { candidateId: string; stage: string; reason: string };
+      const row = page.locator(`[data-testid=candidate-row][data-candidate-id="${data.candidateId}"]`);
+      assert.equal(await row.getAttribute('data-status'), 'rejected');
+      await row.locator('[data-testid=candidate-link]').click();
+      await page.locator('[data-testid=provenance-title]', { hasText: data.candidateId }).waitFor({ timeout: 15_000 });
+      const why = page.locator('[data-testid=why-not]');
+      await why.waitFor({ timeout: 15_000 });
+      assert.match(await why.textContent() ?? '', new RegExp(`^Rejected at the ${data.stage} stage \\(.+\\): ${data.reason}$`));
+      const notAdmitted = page.locator('[data-testid=candidate-row][data-status=not_admitted] [data-testid=candidate-why]');
+      if (await notAdmitted.count() > 0) assert.match(await notAdmitted.first().textContent() ?? '', /below threshold|near duplicate|structural duplicate/);
+      await shot('dashboard-why-not.png');
+    });
+
+    it('the provenance graph renders the loop and a click on a cycle node opens its candidates', async () => {
+      const graph = page.locator('[data-testid=lineage-graph]');
+      await graph.locator('canvas').first().waitFor({ timeout: 15_000 });
+      assert.equal(await graph.getAttribute('data-cycles'), String(cycles));
+      const admittedCount = history.events.filter((e) => e.event.type === 'CandidateAdmitted').length;
+      assert.equal(await graph.getAttribute('data-admitted'), String(admittedCount));
+      const kinds = await graph.locator('[data-testid=graph-nodes] button').evaluateAll(
+        (items: { getAttribute(name: string): string | null }[]) => items.map((item) => item.getAttribute('data-kind')));
+      for (const kind of ['seed', 'generator', 'finetune', 'cycle', 'admitted']) assert.ok(kinds.includes(kind), `a ${kind} node`);
+      const target = graph.locator('[data-testid=graph-nodes] button[data-node-id="cycle:2"]');
+      const canvas = graph.locator('[data-testid=lineage-canvas]');
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      await page.mouse.click(box.x + Number(await target.getAttribute('data-x')), box.y + Number(await target.getAttribute('data-y')));
+      await waitFor('[data-testid=lineage-graph][data-selected="cycle:2"]');
+      assert.equal(await page.locator('[data-testid=candidate-cycle]').inputValue(), '2', 'the table shows cycle 2');
+      await shot('dashboard-graph.png', graph);
+    });
+
+    it('two experiments overlay their trajectories in the compare view', async () => {
+      const picks = page.locator('[data-testid=compare-pick]');
+      assert.equal(await picks.count(), 2);
+      for (const pick of await picks.all()) if (!(await pick.isChecked())) await pick.check();
+      await waitFor('[data-testid=chart-compare][data-series="2"]');
+      assert.equal(await page.locator('[data-testid=chart-compare] svg g[aria-label=line] path').count(), 2, 'one line per experiment');
+      const pointsShown = Number(await attr('[data-testid=chart-compare]', 'data-points'));
+      assert.ok(pointsShown >= cycles + 2, `both experiments' cycles are drawn (${pointsShown})`);
+      await page.locator('[data-testid=compare-metric]').selectOption('validRate');
+      await waitFor('[data-testid=chart-compare] figcaption', 'valid rate');
+      await shot('dashboard-compare.png', page.locator('[data-testid=compare]'));
+    });
+
     it('an address with an as-of cycle opens at that point', async () => {
       const other = await browser.newPage();
       try {
@@ -142,6 +226,9 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       await points(3);
       assert.equal(await page.locator('[data-testid=asof-slider]').getAttribute('max'), '3');
       assert.deepEqual(pageErrors, [], 'no script errors or failed requests in the page');
+      const origin = new URL(server().url).origin;
+      assert.deepEqual(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:')), [], 'nothing loaded from elsewhere');
+      assert.ok(requests.some((url) => url.endsWith('/api/live')), 'the page follows the server\'s event stream');
     });
   });
 }

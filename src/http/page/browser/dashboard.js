@@ -109,14 +109,16 @@ function asOfText(point, result) {
  * @param {number} position
  */
 async function showStatusAsOf(position) {
-  const list = await api('/api/experiments?asOfPosition=' + position);
-  const then = list.experiments.find((/** @type {any} */ e) => e.experimentId === state.exp);
   const now = state.experiments.find((e) => e.experimentId === state.exp);
+  // At the last point of a finished run the slider shows its last cycle, but nothing happens after it but the end.
+  const atEnd = !state.hasRunning && state.asOf.cycle === state.completed;
+  const list = atEnd ? null : await api('/api/experiments?asOfPosition=' + position);
+  const then = list ? list.experiments.find((/** @type {any} */ e) => e.experimentId === state.exp) : now;
   if (!then) return;
   const meta = $('exp-meta');
   meta.dataset.status = then.status;
   meta.textContent = then.status + ' · ' + then.cyclesDone + ' of ' + then.cyclesPlanned + ' cycles done' +
-    (state.asOf.cycle === null ? '' : ' as of cycle ' + state.asOf.cycle) +
+    (state.asOf.cycle === null || atEnd ? '' : ' as of cycle ' + state.asOf.cycle) +
     (now && (now.status !== then.status || now.cyclesDone !== then.cyclesDone) ? ' (at the head: ' + now.status + ', ' + now.cyclesDone + ' cycles)' : '') +
     ' · admission threshold τ = ' + state.headStats.threshold;
 }
