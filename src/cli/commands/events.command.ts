@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { parseAnchor, type Anchor } from '../../ledger/anchor';
+import { artifactDirFor } from '../../ledger/artifact-store';
+import { exportBundle, importBundle } from '../../ledger/bundle/bundle';
 import { exportEvents, readEventsFile, rejectUnknownEvent } from '../../ledger/ledger-files';
 import { openSqlEventStore } from '../../ledger/open-event-store';
 import { RESTORE_HINT } from '../../ledger/read-verifier';
@@ -23,6 +25,13 @@ interface AnchorResult extends Anchor {
 }
 
 type FullVerifyResult = VerifyResult & IntegrityReport & { readonly anchor: AnchorResult | null; readonly droppedSnapshots: number };
+
+interface BundleOptions extends StoreOptions {
+  readonly bundle?: string;
+  readonly artifacts?: string;
+}
+
+const ARTIFACTS_HELP = 'artifact directory (default: $NAS_LEDGER_ARTIFACTS, then <store>/artifacts)';
 
 const STORE_HELP = 'store URL: postgres://… or a directory (default: $NAS_LEDGER_STORE, then ./.nas-ledger)';
 
@@ -128,19 +137,42 @@ export function register(program: Command): void {
     });
 
   events.command('export')
-    .description('Write every event, exactly as recorded, as JSON Lines to stdout: nas-ledger events export > ledger.jsonl')
+    .description('Write every event, exactly as recorded, as JSON Lines to stdout: nas-ledger events export > ledger.jsonl. ' +
+      'With --bundle FILE: a tar file with the events, every artifact they name (grammar θ files, LoRA adapters) and a manifest of content hashes.')
     .option('--store <url>', STORE_HELP)
-    .action(async (options: StoreOptions) => {
+    .option('--bundle <file>', 'write a portable bundle (events + artifacts + manifest) to FILE instead of JSON Lines to stdout')
+    .option('--artifacts <dir>', ARTIFACTS_HELP)
+    .option('--json', 'with --bundle: print the summary as JSON')
+    .action(async (options: BundleOptions) => {
+      if (options.bundle !== undefined) {
+        const bundle = options.bundle;
+        const summary = await withStore(options.store, (store) => exportBundle(store, options.artifacts ?? artifactDirFor(options.store), bundle), true);
+        if (options.json) printJson({ file: bundle, ...summary });
+        else printLine(`wrote ${bundle}: ${summary.events} event(s), ${summary.artifacts} artifact(s), ${summary.bytes} bytes`);
+        return;
+      }
       const count = await withStore(options.store, (store) => exportEvents(store, process.stdout), true);
       log(`exported ${count} event(s)`);
     });
 
-  events.command('import <file>')
+  events.command('import [file]')
     .description('Import a JSON Lines export, keeping ids, positions and hashes. Refuses a file whose chain does not verify, ' +
-      'unknown event types or versions, and a non-empty store unless the file continues it exactly.')
+      'unknown event types or versions, and a non-empty store unless the file continues it exactly. With --bundle FILE: checks every ' +
+      'hash in the bundle (manifest, artifacts, event chain) before it writes anything, then puts the artifacts in the artifact directory.')
     .option('--store <url>', STORE_HELP)
+    .option('--bundle <file>', 'import a bundle written by `events export --bundle`')
+    .option('--artifacts <dir>', ARTIFACTS_HELP)
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, options: StoreOptions) => {
+    .action(async (file: string | undefined, options: BundleOptions) => {
+      if (options.bundle !== undefined) {
+        if (file !== undefined) throw new LedgerError('BAD_INPUT', 'give either a JSON Lines file or --bundle FILE, not both', 'Bundles carry their own events.');
+        const bundle = options.bundle;
+        const result = await withStore(options.store, (store) => importBundle(store, options.artifacts ?? artifactDirFor(options.store), bundle));
+        if (options.json) printJson(result);
+        else printLine(`imported ${result.imported} event(s) (${result.alreadyPresent} already present), head ${result.head}; ${result.artifacts} artifact(s) written`);
+        return;
+      }
+      if (file === undefined) throw new LedgerError('BAD_INPUT', 'no file to import', 'Pass a JSON Lines export (events import FILE) or a bundle (events import --bundle FILE).');
       const result = await withStore(options.store, (store) => store.importEvents(readEventsFile(file), { rejectEvent: rejectUnknownEvent }));
       if (options.json) printJson(result);
       else printLine(`imported ${result.imported} event(s) (${result.alreadyPresent} already present), head ${result.head}`);
