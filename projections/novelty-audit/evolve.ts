@@ -40,7 +40,9 @@ export function evolveNoveltyAudit(view: NoveltyAuditView, recorded: RecordedEve
     case 'CycleStarted':
       return withExperiment(view, { ...audit, cycles: [...audit.cycles, { cycle: event.data.cycle, admitted: 0, completed: false }] });
     case 'CandidateGenerated':
-      return withExperiment(view, { ...audit, pending: { ...audit.pending, [event.data.candidateId]: { code: event.data.code, codeHash: event.data.codeHash } } });
+      return withExperiment(view, {
+        ...audit, pending: { ...audit.pending, [event.data.candidateId]: { code: event.data.code, codeHash: event.data.codeHash } },
+      });
     case 'CandidateRejected':
       return withExperiment(view, { ...audit, pending: without(audit.pending, event.data.candidateId) });
     case 'CandidateAdmitted': {

@@ -96,8 +96,9 @@ export function auditCorpus(audit: ExperimentNoveltyAudit): NoveltyAuditResult {
   };
 }
 
+/** As the filter's MinHash treats it, an empty program (no tokens) is similar to nothing, not even another empty one. */
 export function exactJaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
+  if (a.size === 0 || b.size === 0) return 0;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
   for (const s of small) if (large.has(s)) shared++;

@@ -90,7 +90,9 @@ export function thm5Row(view: TheoryView, ids: readonly string[], against: reado
   }
   const ratio = proportionRatio(d.valid, d.generated, f.valid, f.generated);
   const ci = ratio.interval;
-  const figures = { delta: { ...d, experimentIds: deltaIds }, full: { ...f, experimentIds: fullIds }, ratio: ratio.ratio, ci, calibrated: CALIBRATED_DELTA_RATIO };
+  const figures = {
+    delta: { ...d, experimentIds: deltaIds }, full: { ...f, experimentIds: fullIds }, ratio: ratio.ratio, ci, calibrated: CALIBRATED_DELTA_RATIO,
+  };
   const verdict = !ci ? 'not enough data'
     : ci[0] > 1 ? (ci[0] <= CALIBRATED_DELTA_RATIO && CALIBRATED_DELTA_RATIO <= ci[1] ? 'consistent' : 'direction only')
       : ci[1] < 1 ? 'inconsistent' : 'not enough data';
@@ -110,7 +112,9 @@ export function thm7Row(view: TheoryView, ids: readonly string[]): TheoryRow {
   if (completed === 0) return { ...base, observed: 'no completed cycle yet', figures: {}, verdict: 'not enough data' };
   const empty = results.flatMap((r) => r.completedCyclesWithoutAdmission.map((cycle) => ({ experimentId: r.experimentId, cycle })));
   const violations = results.flatMap((r) => r.separation.violations.map((v) => ({ experimentId: r.experimentId, ...v })));
-  const closest = results.map((r) => ({ experimentId: r.experimentId, tau: r.tau, delta: r.delta, closestPair: r.separation.closestPair, checkedPairs: r.separation.checkedPairs }));
+  const closest = results.map((r) => ({
+    experimentId: r.experimentId, tau: r.tau, delta: r.delta, closestPair: r.separation.closestPair, checkedPairs: r.separation.checkedPairs,
+  }));
   const minDistance = Math.min(...closest.map((c) => c.closestPair?.distance ?? Infinity));
   const figures = { cyclesWithoutAdmission: empty, violations, closest, untokenizable: results.flatMap((r) => r.separation.untokenizable) };
   const parts = [

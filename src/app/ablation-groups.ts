@@ -58,7 +58,8 @@ export async function noveltySweepAtHead(store: EventStore, groupId: string): Pr
   const group = groupOf(view.groups, groupId);
   const rows = (group ? variantsOf(group) : []).map((variant) => {
     const members = group!.members.filter((m) => m.variant === variant);
-    return sweepRow(variant, members.map((m) => m.seed), members.map((m) => noveltyAuditOf(view.audit, m.experimentId)).filter((a) => a !== null).map(auditCorpus));
+    const audits = members.map((m) => noveltyAuditOf(view.audit, m.experimentId)).filter((a) => a !== null);
+    return sweepRow(variant, members.map((m) => m.seed), audits.map(auditCorpus));
   });
   return { groupId, asOf: { kind: 'head' }, position: head, head, rows };
 }

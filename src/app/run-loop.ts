@@ -61,7 +61,8 @@ export function newExperimentId(config: ExperimentConfig): string {
 
 /** Registers the experiment through the CommandBus (idempotently: the same id and config twice is one registration). */
 export async function registerExperiment(commands: CommandBus, experimentId: string, config: ExperimentConfig, group?: ExperimentGroupRef): Promise<void> {
-  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config, ...(group ? { group: { ...group, seeds: [...group.seeds] } } : {}) },
+  const grouped = group ? { group: { ...group, seeds: [...group.seeds] } } : {};
+  await commands.execute(new RegisterExperimentCommand({ experimentId, name: config.name, config: config, ...grouped },
     { commandId: `RegisterExperiment:${experimentId}:${configHash(config)}`, correlationId: experimentId, causationId: null, actor: 'cli/run' }));
 }
 

@@ -9,10 +9,10 @@ import { interval, percent, renderTable } from '../queries/table';
 
 /** `ablate --seeds` (Table 3 across seeds) and `ablate --novelty-thresholds` (the τ sweep), each recorded as one group. */
 export async function ablateAsGroup(flags: { config?: string; concurrency?: number; json?: boolean } & Record<string, unknown>): Promise<void> {
-  const thresholds = flags.noveltyThresholds === undefined ? null : parseNoveltyThresholds(String(flags.noveltyThresholds));
+  const thresholds = flags.noveltyThresholds === undefined ? null : parseNoveltyThresholds(flags.noveltyThresholds as string);
   const base = loadExperimentConfig({ file: flags.config, overrides: overridesFrom(flags) });
   // A sweep may run one seed (the config's); Table 3 across seeds needs at least two.
-  const seeds = flags.seeds === undefined ? [base.seed] : parseSeeds(String(flags.seeds));
+  const seeds = flags.seeds === undefined ? [base.seed] : parseSeeds(flags.seeds as string);
   const variants = thresholds ? noveltySweepVariants(base, thresholds) : ablationVariants(base);
   const groupId = typeof flags.groupId === 'string' ? flags.groupId : newGroupId(thresholds ? `${base.name}-novelty-sweep` : `${base.name}-ablate`);
   log(`${thresholds ? `novelty sweep τ ∈ {${thresholds.join(', ')}}` : 'ablations'} with seeds ${seeds.join(', ')} as group ${groupId}, store ${shownStore(base.store)}`);
