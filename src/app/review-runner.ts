@@ -108,7 +108,7 @@ async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: s
     const bus = await openAgentBus(busUrl);
     const stops: (() => Promise<void>)[] = [];
     try {
-      if (agents > 0) await startAgents(options, record, bus, agents, stops);
+      if (agents > 0) await startAgents(options, record, bus, agents, stops, missing.length);
       const decisions = record.started.scope.decisions ? await decisionsOf(store, record.experimentId) : null;
       for (const candidateId of missing) await bus.publish(jobFor(record, candidateId, decisions));
       record = await waitForVerdicts(options, reviewId);
@@ -122,10 +122,13 @@ async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: s
 }
 
 async function startAgents(
-  options: Omit<ReviewRunOptions, 'tolerance'>, record: ReviewRecord, bus: AgentBus, agents: number, stops: (() => Promise<void>)[],
+  options: Omit<ReviewRunOptions, 'tolerance'>, record: ReviewRecord, bus: AgentBus, agents: number, stops: (() => Promise<void>)[], jobs: number,
 ): Promise<void> {
   const device = record.started.scope.device ?? 'auto';
-  const real: RealAgent = await startAgentFor(options.store, options.storeUrl, { device: device === 'auto' ? 'cpu' : device, log: options.log });
+  // No more runners than re-runs: each runner's start (a torch import) costs seconds on a small machine.
+  const real: RealAgent = await startAgentFor(options.store, options.storeUrl, {
+    device: device === 'auto' ? 'cpu' : device, log: options.log, ...(jobs < 2 ? { workers: 1 } : {}),
+  });
   stops.unshift(() => real.close());
   for (let i = 0; i < agents; i++) {
     const agent = await startLocalAgent(options.store, bus, { realHandler: real.handler, concurrency: real.concurrency, log: options.log });
