@@ -10,6 +10,10 @@ import { GetLedgerDiffQuery, type LedgerDiffResult } from '../queries/get-ledger
 import { ShowRecordQuery, type ShowRecordResult } from '../queries/show-record/show-record.query';
 import { AsOfParams, CandidatesParams, IdParam, PositionOrTimeParams } from './query-params.dto';
 import { DiffParams, ShowParams } from './reading-params.dto';
+import { TheoryParams } from './theory-params.dto';
+import { GetGroupStatsQuery, type GroupStatsResult } from '../queries/get-group-stats/get-group-stats.query';
+import { GetNoveltySweepQuery, type NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
+import { GetTheoryQuery, type TheoryResult } from '../queries/get-theory/get-theory.query';
 
 /**
  * The read-only JSON API: each route is one query on the QueryBus, answered as of the head or the point the query
@@ -55,6 +59,29 @@ export class ApiController {
   @Get('show/:id')
   show(@Param() path: IdParam, @Query() params: ShowParams): Promise<ShowRecordResult> {
     return this.queries.execute(new ShowRecordQuery(path.id, params.toAsOf(), params.experiment));
+  }
+
+  /** A multi-seed group (replicate, ablate --seeds): per variant and cycle, the across-seed mean of every metric with a t 95% interval. */
+  @Get('groups/:id/stats')
+  groupStats(@Param() path: IdParam, @Query() params: AsOfParams): Promise<GroupStatsResult> {
+    return this.queries.execute(new GetGroupStatsQuery(path.id, params.toAsOf()));
+  }
+
+  /** A novelty-threshold sweep (ablate --novelty-thresholds): per τ admitted, diversity, closest pair, turned away. */
+  @Get('groups/:id/novelty-sweep')
+  noveltySweep(@Param() path: IdParam, @Query() params: AsOfParams): Promise<NoveltySweepResult> {
+    return this.queries.execute(new GetNoveltySweepQuery(path.id, params.toAsOf()));
+  }
+
+  /** The convergence paper's Table 2 for one experiment (?against= for Thm 5). */
+  @Get('experiments/:id/theory')
+  theory(@Param() path: IdParam, @Query() params: TheoryParams): Promise<TheoryResult> {
+    return this.queries.execute(new GetTheoryQuery(path.id, false, params.against, params.toAsOf()));
+  }
+
+  @Get('groups/:id/theory')
+  groupTheory(@Param() path: IdParam, @Query() params: TheoryParams): Promise<TheoryResult> {
+    return this.queries.execute(new GetTheoryQuery(path.id, true, params.against, params.toAsOf()));
   }
 
   /** The ledger's head position: a cheap call a client can poll to notice new events. */
