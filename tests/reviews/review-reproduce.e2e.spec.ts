@@ -57,6 +57,33 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
     assert.equal(reviewedOf(after, review.reviewId).length, admitted.length);
   });
 
+  it('the same after events export --bundle -> import --bundle into a fresh store in another directory: reproduced, regenerated there', async () => {
+    const bundle = join(dir, 'ledger.tar');
+    const exported = await cli(['events', 'export', '--store', store, '--bundle', bundle], env);
+    assert.equal(exported.code, 0, exported.output);
+    const elsewhere = join(scratchDir('review-imported'), 'ledger');
+    const imported = await cli(['events', 'import', '--store', elsewhere, '--bundle', bundle], env);
+    assert.equal(imported.code, 0, imported.output);
+    const result = await cli(['review', ID, '--admitted', '--regenerate', '--store', elsewhere, '--json'], env);
+    assert.equal(result.code, 0, result.output);
+    const review = parse(result.stdout);
+    assert.equal(review.verdicts.length, of(recorded, 'CandidateAdmitted').length);
+    for (const v of review.verdicts) {
+      assert.equal(v.verdict, 'reproduced', JSON.stringify(v));
+      assert.equal(v.regenerated, true, 'the generator versions came with the bundle');
+    }
+  });
+
+  it('a missing dataset (NAS_LEDGER_DATA pointing at an empty directory): not-reproducible, saying where to put it', async () => {
+    const evaluated = of(recorded, 'CandidateEvaluated')[0]!.data as { candidateId: string };
+    const result = await cli(['review', ID, '--candidates', evaluated.candidateId, '--store', store, '--json'], { ...env, NAS_LEDGER_DATA: scratchDir('no-data') });
+    assert.equal(result.code, 0, result.output);
+    const [verdict] = parse(result.stdout).verdicts;
+    assert.equal(verdict?.verdict, 'not-reproducible');
+    assert.match(verdict?.likelyCause ?? '', /dataset is missing/);
+    assert.match((verdict as { remedy?: string } | undefined)?.remedy ?? '', /NAS_LEDGER_DATA/);
+  });
+
   it('--regenerate reproduces every code hash, delta-mode children included', async () => {
     const result = await cli(['review', ID, '--regenerate', '--store', store, '--json'], env);
     assert.equal(result.code, 0, result.output);
