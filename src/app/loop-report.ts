@@ -4,6 +4,7 @@ import { cycleStatsRows } from '../../projections/cycle-statistics/query';
 import { evolveCycleStatistics, initialCycleStatisticsView } from '../../projections/cycle-statistics/evolve';
 import type { CycleStatisticsView, CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { currentCycle, isTerminal, type LoopView } from '../orchestrator/loop-view';
+import { StatusLine } from './status-line';
 
 /** A progress bar of `width` cells, no dependencies. */
 export function bar(done: number, total: number, width = 24): string {
@@ -30,8 +31,9 @@ export class LoopReporter {
   private lastDraw = 0;
   readonly rows: CycleStatsRow[] = [];
 
+  /** `status`: the progress bars' line on stderr, which every other stderr line starts below. */
   constructor(private readonly experimentIdOf: () => string, private readonly out: (line: string) => void,
-    private readonly tty: boolean = Boolean(process.stderr.isTTY)) {}
+    private readonly tty: boolean = Boolean(process.stderr.isTTY), private readonly status = new StatusLine()) {}
 
   onEvent(event: RecordedEvent, view: LoopView): void {
     this.stats = evolveCycleStatistics(this.stats, event);
@@ -53,7 +55,6 @@ export class LoopReporter {
   }
 
   private line(text: string): void {
-    if (this.tty) process.stderr.write('\r\x1b[2K');
     this.out(text);
   }
 
@@ -66,10 +67,10 @@ export class LoopReporter {
     const done = [...view.cycles.values()].filter((c) => c.completed).length;
     const decided = cycle ? cycle.candidates.filter((c) => c && isTerminal(c)).length : 0;
     const evaluating = cycle ? cycle.candidates.filter((c) => c && c.status === 'generated').length : 0;
-    process.stderr.write(`\r\x1b[2Kcycles ${bar(done, view.config.cycles, 12)}  cycle ${cycle?.cycle ?? '-'} candidates ${bar(decided, cycle?.planned ?? view.config.candidatesPerCycle, 20)}${evaluating ? ` (${evaluating} evaluating)` : ''}`);
+    this.status.show(`cycles ${bar(done, view.config.cycles, 12)}  cycle ${cycle?.cycle ?? '-'} candidates ${bar(decided, cycle?.planned ?? view.config.candidatesPerCycle, 20)}${evaluating ? ` (${evaluating} evaluating)` : ''}`);
   }
 
   finish(): void {
-    if (this.tty) process.stderr.write('\r\x1b[2K');
+    this.status.clear();
   }
 }
