@@ -2,10 +2,20 @@ import type { CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { renderChartSvg, type ChartSpec } from './svg-chart';
 
 const percentFormat = (v: number) => `${Math.round(v * 100)}%`;
+const integerFormat = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/** The corpus grows by a few entries from dozens: its axis spans the data (with a margin), not 0 to the top. */
+export function corpusRange(rows: readonly Pick<CycleStatsRow, 'corpusSize'>[]): [number, number] {
+  if (rows.length === 0) return [0, 1];
+  const low = Math.min(...rows.map((row) => row.corpusSize));
+  const high = Math.max(...rows.map((row) => row.corpusSize));
+  const margin = Math.max(1, Math.ceil((high - low) * 0.1));
+  return [Math.max(0, low - margin), high + margin];
+}
 
 /**
- * The paper's per-cycle trajectories in four panels: validity, accuracy (mean with its 95% t interval, best, τ),
- * admissions and corpus size, and the two population figures (elite concentration, diversity).
+ * The paper's per-cycle trajectories in five panels: validity, accuracy (mean with its 95% t interval, best, τ),
+ * admissions, corpus size, and the two population figures (elite concentration, diversity).
  */
 export function cycleStatsChartSpec(experimentId: string, pointLabel: string, rows: readonly CycleStatsRow[]): ChartSpec {
   const threshold = rows[0]?.threshold;
@@ -27,12 +37,15 @@ export function cycleStatsChartSpec(experimentId: string, pointLabel: string, ro
           { label: 'best', color: '#ff7f0e', values: rows.map((row) => row.bestAccuracy), dashed: true },
         ],
       },
+      // Admissions (a few per cycle) and the corpus (dozens of entries) each get their own axis: on one, the
+      // admitted line lay flat on the floor.
       {
-        title: 'admissions and corpus',
-        series: [
-          { label: 'admitted', color: '#9467bd', values: rows.map((row) => row.admitted) },
-          { label: 'corpus size', color: '#8c564b', values: rows.map((row) => row.corpusSize), dashed: true },
-        ],
+        title: 'admitted per cycle', yRange: [0, Math.max(1, ...rows.map((row) => row.admitted))], yFormat: integerFormat,
+        series: [{ label: 'admitted', color: '#9467bd', values: rows.map((row) => row.admitted) }],
+      },
+      {
+        title: 'corpus size', yRange: corpusRange(rows), yFormat: integerFormat,
+        series: [{ label: 'corpus size', color: '#8c564b', values: rows.map((row) => row.corpusSize) }],
       },
       {
         title: 'population', yRange: [0, 1], yFormat: (v) => v.toFixed(2),
