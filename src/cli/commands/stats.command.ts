@@ -3,12 +3,13 @@ import { checkWritableFile, printJson, printLine } from '../cli-context';
 import { renderCycleStatsSvg } from '../../plots/cycle-stats-chart';
 import { writePlotFile } from '../../plots/write-plot';
 import { withQueryBus } from '../../queries/query-session';
+import type { CycleStatsRow } from '../../../projections/cycle-statistics/view';
 import { GetCycleStatsQuery, type CycleStatsResult } from '../../queries/get-cycle-stats/get-cycle-stats.query';
 import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
 import { fixed, interval, percent, renderTable } from '../queries/table';
-
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { groupStats } from '../queries/group-stats-cli';
+
 export function register(program: Command): void {
   addQueryOptions(program.command('stats [experiment]')
     .description('Per-cycle statistics of an experiment (valid rate, accuracy, elites, diversity, novelty), at any point in history.\n' +
@@ -23,7 +24,7 @@ export function register(program: Command): void {
       }
       if (options.group !== undefined) { await groupStats(options.group, asOf, options); return; }
       const result = await withQueryBus(options.store, (bus) => bus.execute(new GetCycleStatsQuery(experiment!, asOf)));
-      if (options.json) printJson(result.cycles);
+      if (options.json) printJson(statsJsonRows(result.cycles));
       else printStats(result);
       if (options.plot !== undefined) {
         writePlotFile(options.plot, renderCycleStatsSvg(result.experimentId, describeResultPoint(result), result.cycles));
@@ -42,7 +43,7 @@ function printStats(result: CycleStatsResult): void {
   const rows = result.cycles.map((c) => [
     `${c.cycle}${c.completed ? '' : '*'}`, String(c.generated), String(c.valid),
     `${percent(c.validRate)} ${interval(c.validRateCI, 100, 1)}`,
-    `${fixed(c.meanAccuracy)} ${interval(c.meanAccuracyCI)}`,
+    meanAccuracyCell(c),
     fixed(c.medianAccuracy), fixed(c.bestAccuracy),
     `${percent(c.aboveThreshold)} ${interval(c.aboveThresholdCI, 100, 1)}`,
     String(c.admitted), String(c.corpusSize), percent(c.eliteConcentration), fixed(c.diversity), fixed(c.novelty),
@@ -50,8 +51,37 @@ function printStats(result: CycleStatsResult): void {
   ]);
   printLine(renderTable(header, rows));
   if (result.cycles.some((c) => !c.completed)) printLine('* cycle still running at this point');
+  for (const note of meanAccuracyNotes(result.cycles)) printLine(note);
   const r = result.reviews;
   printLine(r.reviews === 0 ? `reviews: none yet (nas-ledger review ${result.experimentId})`
     : `reviews: ${r.reviews}; ${r.reviewed} candidate(s) reviewed, ${r.reproduced} reproduced`
       + ` (${Object.entries(r.byVerdict).filter(([k, n]) => k !== 'reproduced' && n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none otherwise'})`);
+}
+
+/** Below this many valid candidates a 95% t interval is too wide to say much (n = 2: t = 12.7). */
+export const SMALL_SAMPLE = 3;
+
+type MeanAccuracyFigures = Pick<CycleStatsRow, 'valid' | 'meanAccuracy' | 'meanAccuracyCI'>;
+
+const smallSample = (c: MeanAccuracyFigures): boolean => c.meanAccuracyCI !== null && c.valid < SMALL_SAMPLE;
+const clipped = (ci: readonly [number, number]): [number, number] => [Math.max(0, ci[0]), Math.min(1, ci[1])];
+const outsideUnitRange = (c: MeanAccuracyFigures): boolean => c.meanAccuracyCI !== null && (c.meanAccuracyCI[0] < 0 || c.meanAccuracyCI[1] > 1);
+
+/** The JSON rows: the t interval as computed (never clipped), marked where it rests on fewer than 3 candidates. */
+export function statsJsonRows<Row extends MeanAccuracyFigures>(cycles: readonly Row[]): (Row & { meanAccuracyCISmallSample: boolean })[] {
+  return cycles.map((c) => ({ ...c, meanAccuracyCISmallSample: smallSample(c) }));
+}
+
+/** The printed cell: an accuracy lies in [0, 1], so the interval is shown clipped to it; † marks n < 3. */
+export function meanAccuracyCell(c: MeanAccuracyFigures): string {
+  return `${fixed(c.meanAccuracy)} ${interval(c.meanAccuracyCI && clipped(c.meanAccuracyCI))}${smallSample(c) ? '†' : ''}`;
+}
+
+export function meanAccuracyNotes(cycles: readonly MeanAccuracyFigures[]): string[] {
+  const notes: string[] = [];
+  if (cycles.some(smallSample)) notes.push(`† fewer than ${SMALL_SAMPLE} valid candidates: the mean's 95% t interval says little`);
+  if (cycles.some(outsideUnitRange)) {
+    notes.push('mean-accuracy intervals are printed clipped to [0, 1]; `stats --json` has the t interval as computed');
+  }
+  return notes;
 }
