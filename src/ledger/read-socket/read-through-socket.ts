@@ -33,9 +33,9 @@ export async function openThroughReadSocket(directory: string, locked: LedgerErr
   options: Omit<SqlEventStoreOptions, 'onClose'> = {}): Promise<SqlEventStore> {
   const path = readSocketPath(directory);
   const owner = typeof locked.details?.pid === 'number' ? `process ${locked.details.pid}` : 'another process';
-  if (!existsSync(path)) {
+  if (!await appears(path, SOCKET_APPEAR_MS)) {
     throw new LedgerError('LOCKED', `${locked.message}, and it serves no read socket (${path})`,
-      `${locked.hint ?? ''} A nas-ledger that serves reads (this version) lets other processes read while it runs.`.trim(), locked.details);
+      `It may still be starting (try again), or be a nas-ledger from before read sockets. ${locked.hint ?? ''}`.trim(), locked.details);
   }
   const writeRefusal = (): LedgerError => new LedgerError('LOCKED',
     `${locked.message}: this process reads it through ${owner}'s read socket and cannot write to it`,
@@ -54,6 +54,16 @@ export async function openThroughReadSocket(directory: string, locked: LedgerErr
     await client.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** How long a reader waits for the socket of a holder that has the lock but is still opening the store. */
+export const SOCKET_APPEAR_MS = 5000;
+
+async function appears(path: string, withinMs: number): Promise<boolean> {
+  for (const until = Date.now() + withinMs; !existsSync(path); await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (Date.now() >= until) return false;
+  }
+  return true;
 }
 
 /** True for a store opened through another process's read socket (it reads, and refuses every write). */
