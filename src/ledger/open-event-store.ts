@@ -5,7 +5,6 @@ import { makeDirectory } from '../shared/make-directory';
 import { acquireDirectoryLock, type DirectoryLock } from './adapters/embedded-lock';
 import type { KurrentDbEventStore } from './adapters/kurrentdb/kurrentdb-event-store';
 import { isKurrentDbUrl } from './adapters/kurrentdb/kurrentdb-url';
-import { openKurrentDbEventStore } from './adapters/kurrentdb/open-kurrentdb';
 import { PgClient, redact } from './adapters/pg-client';
 import { PgliteClient } from './adapters/pglite-client';
 import { seedFromTemplate } from './adapters/pglite-template';
@@ -92,6 +91,8 @@ export type LedgerStore = SqlEventStore | KurrentDbEventStore;
 export async function openLedgerStore(url?: string, options: OpenStoreOptions = {}): Promise<LedgerStore> {
   const location = resolveStoreLocation(url);
   if (location.kind === 'kurrentdb') {
+    // Loaded only here: the KurrentDB client (gRPC, protobuf, a native bridge) takes over a second to load.
+    const { openKurrentDbEventStore } = await import('./adapters/kurrentdb/open-kurrentdb');
     return openKurrentDbEventStore(location.url, { upcasters: options.upcasters, onIntegrityWarning: options.onIntegrityWarning });
   }
   return openSqlEventStore(url, options);

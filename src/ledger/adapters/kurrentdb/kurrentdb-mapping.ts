@@ -12,7 +12,10 @@ import { integrityError } from '../../read-verifier';
 /** The server's view of a stream before an append: what AppendStreamRequest.expectedState takes. */
 export type ServerExpectedState = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
-/** The names of one ledger's streams; `${ledger}-` prefixes all of them (ledger names contain no '-'). */
+/**
+ * The names of one ledger's streams; `${ledger}-` prefixes all of them. Chosen names contain no '-' and the default
+ * is the fixed `nas-ledger`, so two ledgers on one server never share a stream.
+ */
 export class LedgerStreams {
   constructor(readonly ledger: string) {}
 

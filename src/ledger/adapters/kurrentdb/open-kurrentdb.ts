@@ -40,7 +40,8 @@ export async function openKurrentDbEventStore(url: string, options: OpenKurrentD
       }),
     ]);
     if (!supportsMultiStreamAppend(version)) {
-      throw new LedgerError('UNSUPPORTED', `the KurrentDB server at ${location.redacted} is version ${version || 'unknown (older than 22)'}; ` +
+      const known = /^\d/.test(version);
+      throw new LedgerError('UNSUPPORTED', `the KurrentDB server at ${location.redacted} ${known ? `is version ${version}` : 'reports no version (older than EventStoreDB 22, or not a KurrentDB server)'}; ` +
         'the ledger needs multi-stream appends (KurrentDB 25.1 or newer)',
         'Upgrade the server to KurrentDB 25.1+, or use PostgreSQL (postgres://…) or the embedded store.', { serverVersion: version });
     }
