@@ -53,6 +53,19 @@ describe('multi-seed groups on the sim backend', () => {
     }
   });
 
+  it('export cycle-data writes the paper\'s cycle_data.csv columns with the numbers of stats', async () => {
+    const csv = await runCli(['export', 'cycle-data', runs[0]!.experimentId, '--store', store]);
+    assert.equal(csv.code, 0, csv.stderr);
+    const [header, ...lines] = csv.stdout.trim().split('\n');
+    assert.equal(header, 'experiment,cycle,elite_concentration,mean_quality,valid_rate,generated,valid,admitted,threshold');
+    const own = await json<StatsRow[]>(['stats', runs[0]!.experimentId]);
+    assert.equal(lines.length, own.length);
+    for (const [i, line] of lines.entries()) {
+      const cells = line.split(',');
+      assert.deepEqual(cells.slice(1, 5).map(Number), [own[i]!.cycle, own[i]!.eliteConcentration, own[i]!.meanAccuracy, own[i]!.validRate]);
+    }
+  });
+
   it('theory on a recorded experiment gives one row per prediction, Thm 8 waiting for a proxy study', async () => {
     const theory = await json<{ rows: { result: string; verdict: string; experimentIds: string[] }[] }>(['theory', runs[0]!.experimentId]);
     assert.deepEqual(theory.rows.map((r) => r.result), ['Thm 2', 'Thm 3', 'Thm 5', 'Thm 7', 'Thm 8']);

@@ -6,6 +6,7 @@ import { withQueryBus } from '../../queries/query-session';
 import { GetExportDataQuery, type ExportDataResult } from '../../queries/export-data/export-data.query';
 import { addQueryOptions, asOfFromCli, describeResultPoint, type AsOfCliOptions } from '../queries/as-of-options';
 import { candidateTable, cycleTable } from '../../exports/rows';
+import { cycleDataTable } from '../../exports/cycle-data';
 import { toCsv, toJsonLines, type FlatTable } from '../../exports/flat-table';
 import { writeArchitectures } from '../../exports/architectures';
 import { openLineageEvents } from '../../exports/openlineage';
@@ -19,6 +20,8 @@ export function register(program: Command): void {
       'architectures as .py files, OpenLineage RunEvents. Data goes to stdout unless --out.');
   tableExport(exportCommand, 'cycles', 'one row per experiment and cycle: flat statistics (intervals as _low/_high), the generator version',
     (data) => cycleTable(data.cycles));
+  tableExport(exportCommand, 'cycle-data', "the convergence paper's cycle_data.csv: experiment, cycle, elite_concentration, mean_quality, valid_rate " +
+    '(and generated, valid, admitted, threshold), completed cycles', (data) => cycleDataTable(data.cycles));
   tableExport(exportCommand, 'candidates', 'one row per candidate: every field of its record, flat (params, FLOPs, hashes, generator, parent, message, nearest neighbour)',
     (data) => candidateTable(data.candidates));
 
