@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../shared/event-envelope';
 import type { ExperimentConfig } from './config';
 import type { ReviewEvent } from '../review/review.events';
+import type { ProxyStudyEvent } from '../study/proxy-study.events';
 
 /**
  * The event catalog. Streams:
@@ -41,7 +42,6 @@ export interface GeneratorRef {
   readonly version: string;
 }
 
-export type ExperimentRegistered = DomainEvent<'ExperimentRegistered', {
 /**
  * One run among several of the same config with different seeds (`replicate`, `ablate --seeds`, a novelty-threshold
  * sweep). The group is not part of the config, so a grouped run's configHash is the ungrouped run's.
@@ -54,21 +54,22 @@ export interface ExperimentGroupRef {
   readonly seeds: readonly number[];
 }
 
+export type ExperimentRegistered = DomainEvent<'ExperimentRegistered', {
   readonly experimentId: string;
   readonly name: string;
   readonly config: ExperimentConfig;
   readonly configHash: string;
-}>;
   /**
    * Schema version 2. null: not one of a group (events of version 1 read so through the upcaster in
    * src/ledger/upcasters.ts); absent only in hand-built test events. Read it with experimentGroupOf.
    */
   readonly group?: ExperimentGroupRef | null;
+}>;
 
-export type CorpusSeeded = DomainEvent<'CorpusSeeded', {
 /** The group an experiment was registered in; null when it was registered alone. */
 export const experimentGroupOf = (data: ExperimentRegistered['data']): ExperimentGroupRef | null => data.group ?? null;
 
+export type CorpusSeeded = DomainEvent<'CorpusSeeded', {
   readonly experimentId: string;
   readonly entries: readonly CorpusEntry[];
   /** Hash over the sorted entry code hashes. */
@@ -287,8 +288,8 @@ export type CandidateEvent =
 
 export type JobEvent = JobClaimed | JobFailed;
 
-/** Reviews (domain/review) live on their own streams, `review-<reviewId>`. */
-export type LedgerEvent = ExperimentEvent | CandidateEvent | JobEvent | ReviewEvent;
+/** Reviews (domain/review) live on their own streams, `review-<reviewId>`; proxy studies (domain/study) on `study-<studyId>`. */
+export type LedgerEvent = ExperimentEvent | CandidateEvent | JobEvent | ReviewEvent | ProxyStudyEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 /** Current schema version of each event type; the store's upcasters lift older versions to these. */
@@ -300,6 +301,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<LedgerEventType, number>> = 
   CandidateAdmitted: 1, CandidateNotAdmitted: 1,
   JobClaimed: 1, JobFailed: 1,
   ReviewStarted: 1, CandidateReviewed: 1, ReviewCompleted: 1,
+  ProxyStudyStarted: 1, FullTrainRecorded: 1, ProxyRerunRecorded: 1, ProxyStudyCompleted: 1,
 };
 
 export function isLedgerEventType(type: string): type is LedgerEventType {

@@ -6,6 +6,7 @@ import { commandEvents } from '../../src/ledger/handle-command';
 import type { AgentJob } from '../../src/bus/agent-job';
 import type { JobHandler } from '../../src/bus/agent-bus.port';
 import { reviewVerdictRecorded } from './review-verdict-recorded';
+import { proxyStudyResultRecorded } from './proxy-study-handler';
 
 /** True when the job's result is already in the ledger (a redelivered or re-published job is then skipped). */
 export async function jobResultRecorded(store: EventStore, job: AgentJob): Promise<boolean> {
@@ -27,6 +28,7 @@ export async function jobResultRecorded(store: EventStore, job: AgentJob): Promi
       });
     }
     case 'review-evaluate': return reviewVerdictRecorded(store, job);
+    case 'proxy-study': return proxyStudyResultRecorded(store, job);
     default: {
       const never: never = job;
       throw new Error(`unknown job ${JSON.stringify(never)}`);

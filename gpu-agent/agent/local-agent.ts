@@ -20,7 +20,7 @@ export interface LocalAgentOptions {
 }
 
 const isSim = (job: AgentJob): boolean =>
-  job.kind === 'evaluate' || job.kind === 'review-evaluate' ? job.protocol === 'sim' : job.generatorSpec === 'sim';
+  job.kind === 'evaluate' || job.kind === 'review-evaluate' || job.kind === 'proxy-study' ? job.protocol === 'sim' : job.generatorSpec === 'sim';
 
 /** An agent in this process: takes jobs from the bus, claims them in the ledger, runs sim or real handlers. */
 export async function startLocalAgent(store: EventStore, bus: AgentBus, options: LocalAgentOptions = {}): Promise<JobConsumer & { agentId: string }> {
@@ -29,7 +29,7 @@ export async function startLocalAgent(store: EventStore, bus: AgentBus, options:
   const route: JobHandler = async (job) => {
     if (isSim(job)) return sim(job);
     if (!options.realHandler) {
-      throw new LedgerError('UNSUPPORTED', `no handler for ${job.kind} jobs of ${job.kind === 'evaluate' || job.kind === 'review-evaluate' ? job.protocol : job.generatorSpec} in this agent`,
+      throw new LedgerError('UNSUPPORTED', `no handler for ${job.kind} jobs of ${'protocol' in job ? job.protocol : job.generatorSpec} in this agent`,
         'Run the sim backends (--generator sim) or an agent with the PyTorch runner.');
     }
     return options.realHandler(job);

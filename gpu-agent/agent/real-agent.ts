@@ -8,6 +8,7 @@ import type { ResolvedDevice } from './device';
 import { JobHandlerRegistry } from './job-handlers';
 import { registerGeneratorHandlers } from './generator-handlers';
 import { createReviewEvaluateHandler } from './review-handler';
+import { createProxyStudyHandler } from './proxy-study-handler';
 import { initialGeneratorRef as initialRefOf } from '../generators/create-generator';
 
 /** The real agent: the PyTorch runner pool ('evaluate') plus the generators ('generate', 'fine-tune'). */
@@ -59,6 +60,8 @@ export async function startRealAgent(options: RealAgentOptions): Promise<RealAge
     store: options.store, pool: agent.pool, agentId: agent.agentId, device: agent.device.device, artifactDir: options.artifactDir,
     timeoutS: options.timeoutS, log: options.log,
   }));
+  // Proxy-reliability studies full-train and re-seed recorded candidates on the same pool (their timeout scales with the epochs).
+  registry.register('proxy-study', createProxyStudyHandler({ store: options.store, pool: agent.pool, agentId: agent.agentId, device: agent.device.device, log: options.log }));
   return {
     agentId: agent.agentId, device: agent.device, handler: registry.dispatch, concurrency: agent.pool.size, close: () => agent.close(),
   };

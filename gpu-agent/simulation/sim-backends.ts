@@ -169,6 +169,10 @@ export function createSimJobHandler(store: EventStore, options: SimAgentOptions)
         // A sim candidate's numbers come from the simulation model, not from code that could run again.
         throw new LedgerError('UNSUPPORTED', `review ${job.reviewId}: sim candidates cannot be re-evaluated`,
           'Review a sim experiment with --decisions (its novelty verdicts and admissions are re-derived from the log).');
+      case 'proxy-study':
+        // The simulation has no code to train longer: its first-epoch numbers are all there is.
+        throw new LedgerError('UNSUPPORTED', `study ${job.studyId}: sim candidates cannot be fully trained`,
+          'Run a proxy study on an experiment with real evaluations (e.g. --generator grammar).');
       default: {
         const never: never = job;
         throw new Error(`unknown job ${JSON.stringify(never)}`);

@@ -74,6 +74,7 @@ export function evolveCandidateRecords(view: CandidateRecordsView, recorded: Rec
     case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted':
     case 'ExperimentFailed': case 'JobClaimed': case 'JobFailed':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       return view;
     default:
       return assertNever(event, 'candidate-records');

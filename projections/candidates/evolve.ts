@@ -68,6 +68,7 @@ export function evolveCandidates(view: CandidatesView, recorded: RecordedEvent):
     case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted': case 'ExperimentFailed':
     case 'JobClaimed': case 'JobFailed':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       return view;
     default:
       return assertNever(event, 'candidates');

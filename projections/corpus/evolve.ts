@@ -54,6 +54,7 @@ export function evolveCorpus(view: CorpusView, recorded: RecordedEvent): CorpusV
     case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted': case 'ExperimentFailed':
     case 'JobClaimed': case 'JobFailed':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       return view;
     default:
       return assertNever(event, 'corpus');

@@ -110,6 +110,7 @@ function evolveExperiment(experiment: ExperimentCycleStats, event: ExperimentEve
     case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
     case 'ExperimentCompleted': case 'ExperimentFailed':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       return experiment;
     default:
       return assertNever(event, 'cycle-statistics');

@@ -67,6 +67,7 @@ function evolveSummary(summary: ExperimentSummary, event: ExperimentEvent, posit
     case 'CorpusSeeded': case 'CandidateRejected': case 'CandidateEvaluated': case 'NoveltyAssessed':
     case 'CandidateNotAdmitted': case 'GeneratorFineTuneRequested': case 'GeneratorFineTuned': case 'GeneratorFineTuneSkipped':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       break;
     default:
       return assertNever(event, 'experiments');

@@ -68,6 +68,7 @@ function lineageChange(view: LineageView, event: LedgerEvent, recorded: Recorded
     case 'CandidateNotAdmitted': case 'GeneratorFineTuneSkipped': case 'CycleCompleted': case 'ExperimentCompleted':
     case 'ExperimentFailed': case 'JobClaimed': case 'JobFailed':
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       return null;
     default:
       return assertNever(event, 'lineage');

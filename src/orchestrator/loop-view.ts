@@ -167,6 +167,7 @@ export function applyEvent(view: LoopView, recorded: RecordedEvent): boolean {
       break;
     }
     case 'ReviewStarted': case 'CandidateReviewed': case 'ReviewCompleted':
+    case 'ProxyStudyStarted': case 'FullTrainRecorded': case 'ProxyRerunRecorded': case 'ProxyStudyCompleted':
       break; // reviews read the experiment; they change nothing the loop plans from
     default: {
       const never: never = event;

@@ -28,7 +28,8 @@ function replay(options: HistoryOptions): void {
       assert.deepEqual(experimentDecider.decide(command, experiment), [event], `experiment ${event.type}`);
       experiment = experimentDecider.evolve(experiment, event);
     } else if (event.type !== 'JobClaimed' && event.type !== 'JobFailed' && event.type !== 'ReviewStarted' && event.type !== 'CandidateReviewed'
-      && event.type !== 'ReviewCompleted') {
+      && event.type !== 'ReviewCompleted' && event.type !== 'ProxyStudyStarted' && event.type !== 'FullTrainRecorded'
+      && event.type !== 'ProxyRerunRecorded' && event.type !== 'ProxyStudyCompleted') {
       const candidateId = event.data.candidateId;
       assert.equal(streamId, `candidate-${candidateId}`);
       const entry = candidates.get(candidateId) ?? { cycle: event.data.cycle, state: candidateDecider.initialState() };

@@ -20,6 +20,7 @@ import { register as registerReplicate } from './replicate.command';
 import { register as registerTheory } from './theory.command';
 import { register as registerReview } from './review.command';
 import { register as registerReviews } from './reviews.command';
+import { register as registerStudy } from './study.command';
 
 /** Every CLI command, one module each. Add a line here when you add a command file. */
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -32,4 +33,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCorpus, registerDiff, registerShow, registerExport,
   registerReplicate, registerTheory,
   registerReview, registerReviews,
+  registerStudy,
 ];
