@@ -87,6 +87,8 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       const expected = cycleStatsRows(foldEvents(cycleStatisticsProjection, toRecordedEvents(history)), EXP)!;
       const tooltip = await page.locator('[data-testid=chart-valid-rate] circle[data-cycle="1"] title').textContent();
       assert.match(tooltip ?? '', new RegExp(`valid / generated: ${pct(expected[0]!.validRate!).replace('.', '\\.')}`));
+      await waitFor(`[data-testid=chart-accuracy-distribution][data-max-cycle="${cycles}"]`);
+      await shot('dashboard-distributions.png', page.locator('[data-testid=distributions]'));
     });
 
     it('the as-of slider travels in time: at cycle 2 the charts hold two points, fetched with ?asOfCycle=2', async () => {

@@ -104,7 +104,7 @@ export function compareChart(series, metric) {
   const xmax = Math.max(1, ...series.flatMap((s) => s.rows.map((r) => r.cycle)));
   const chart = Plot.plot({
     className: PLOT_CLASS, width: 720, height: 260, marginLeft: 52, x: cycleAxis(xmax),
-    y: { grid: true, label: metric.label, percent: metric.percent === true, zero: true },
+    y: { grid: true, label: metric.label + (metric.percent ? ' (%)' : ''), percent: metric.percent === true, zero: true },
     color: { domain: labels, range: PALETTE },
     marks: [
       Plot.line(points, { x: 'cycle', y: 'value', stroke: 'experiment', strokeWidth: 2.2 }),
