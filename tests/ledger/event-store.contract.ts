@@ -24,6 +24,11 @@ export interface StoreHarness {
   /** Location (URL or directory) of a new, empty store. */
   fresh(): Promise<string>;
   open(location: string, options?: OpenStoreOptions): Promise<SqlEventStore>;
+  /**
+   * Why the tests that reach behind the store through SQL (forged rows, triggers, one-trip COPY) do not apply,
+   * for a store that is not SQL (KurrentDB); unset for the SQL stores, which run them all.
+   */
+  readonly withoutSql?: string;
   /** Runs after all tests (stops servers, removes directories). */
   dispose(): Promise<void>;
 }
@@ -226,7 +231,7 @@ export function eventStoreContract(harness: StoreHarness): void {
             assert.equal(read?.type, 'Awkward\\Type');
             assert.deepEqual(read?.data, JSON.parse(JSON.stringify(data)), 'data comes back as its JSON');
           }
-          assert.equal(store.appendPaths.oneTrip > 0, store.client.copyIn !== undefined, 'the server adapter appends in one trip');
+          if (!harness.withoutSql) assert.equal(store.appendPaths.oneTrip > 0, store.client.copyIn !== undefined, 'the server adapter appends in one trip');
           assert.equal((await store.verify()).ok, true);
         } finally {
           await store.close();
@@ -356,7 +361,7 @@ export function eventStoreContract(harness: StoreHarness): void {
       });
     });
 
-    describe('tamper evidence', () => {
+    describe('tamper evidence', { skip: harness.withoutSql }, () => {
       it('UPDATE and DELETE are refused by the database; a row changed behind the trigger is found by verify', async () => {
         const store = await harness.open(await harness.fresh());
         try {
@@ -378,7 +383,7 @@ export function eventStoreContract(harness: StoreHarness): void {
       });
     });
 
-    describe('a store that never serves a lie', () => {
+    describe('a store that never serves a lie', { skip: harness.withoutSql }, () => {
       const forge = async (store: SqlEventStore, sql: string): Promise<void> => {
         await store.client.exec('alter table ledger_events disable trigger ledger_events_append_only');
         await store.client.query(sql);
@@ -734,8 +739,8 @@ export function eventStoreContract(harness: StoreHarness): void {
       });
 
       it('a concurrent reader never skips a committed event, even when a slow transaction commits after a faster one', async (t) => {
-        if (!harness.multiProcess) {
-          t.skip('the embedded store runs one transaction at a time in one process; no two appends can overlap');
+        if (!harness.multiProcess || harness.withoutSql) {
+          t.skip(harness.withoutSql ?? 'the embedded store runs one transaction at a time in one process; no two appends can overlap');
           return;
         }
         const location = await harness.fresh();
