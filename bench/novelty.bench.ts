@@ -1,9 +1,12 @@
 /**
- * `npm run bench:novelty [-- 1000 10000]`: this engine and datasketch side by side on the same generated corpus of
- * PyTorch programs (bench/novelty-corpus.ts) at 1k, 10k and 100k programs. Both sign the SAME token streams
+ * `npm run bench:novelty [-- 1000 10000 1000000] [--datasketch-limit 100000]`: this engine, datasketch and rensa side
+ * by side on the same generated corpus of PyTorch programs (bench/novelty-corpus.ts) at 1k, 10k and 100k programs
+ * (or the sizes given; the corpus is generated, lexed, signed and written in chunks of 1000, so 1M fits). Both sign the SAME token streams
  * (this engine's lexer output, written to a JSON-lines file), so the comparison is of MinHash + LSH only; lexing is
  * timed separately. datasketch runs in .cache/bench-venv (created here, `pip install datasketch`), with its
- * update_batch fast path and shared permutations. Figures go to stdout; progress to stderr.
+ * update_batch fast path and shared permutations; rensa (bench/novelty-peers.ts) in the same venv. With
+ * --datasketch-limit N, datasketch signs and indexes only the first N corpus programs (at 1M it would take hours
+ * here), and agreement is counted over query x those N. Figures go to stdout; progress to stderr.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { exactJaccard } from '../domain/novelty/shingles';
 import { TextSigner } from '../domain/novelty/text-signature';
 import { repoRoot } from '../src/shared/repo-root';
 import { program, query } from './novelty-corpus';
+import { parseArgs, RENSA_REQUIREMENT, rensaColumns, runRensa } from './novelty-peers';
 
 const root = repoRoot();
 const cacheDir = join(root, '.cache', 'bench-novelty');
@@ -33,11 +37,11 @@ function ensureVenv(): void {
     const made = spawnSync('/usr/bin/python3', ['-m', 'venv', venv], { stdio: 'inherit' });
     if (made.status !== 0) throw new Error('python3 -m venv failed (install python3-venv)');
   }
-  const check = spawnSync(python, ['-c', 'import datasketch'], { stdio: 'ignore' });
+  const check = spawnSync(python, ['-c', 'import datasketch, rensa'], { stdio: 'ignore' });
   if (check.status !== 0) {
-    err('pip install datasketch (latest 2.x) into the bench venv');
-    const pip = spawnSync(join(venv, 'bin', 'pip'), ['install', '-q', 'datasketch>=2,<3'], { stdio: 'inherit' });
-    if (pip.status !== 0) throw new Error('pip install datasketch failed (network?)');
+    err(`pip install datasketch (latest 2.x) and ${RENSA_REQUIREMENT} into the bench venv`);
+    const pip = spawnSync(join(venv, 'bin', 'pip'), ['install', '-q', 'datasketch>=2,<3', RENSA_REQUIREMENT], { stdio: 'inherit' });
+    if (pip.status !== 0) throw new Error('pip install datasketch rensa failed (network?)');
   }
 }
 
@@ -49,7 +53,8 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 
 interface Row { [key: string]: string | number }
 
-function runSize(n: number): Row {
+function runSize(n: number, datasketchLimit: number): Row {
+  const dsN = Math.min(n, datasketchLimit);
   const q = Math.min(1000, n);
   mkdirSync(cacheDir, { recursive: true });
   const tokensFile = join(cacheDir, `tokens-${n}.jsonl`);
@@ -128,13 +133,17 @@ function runSize(n: number): Row {
     const nearest = set.nearest(querySigs[qi]!).best;
     if (nearest && Number(nearest.id) !== parent) pairs.push([qi, Number(nearest.id)]);
   });
+  pairs.splice(0, pairs.length, ...pairs.filter(([, j]) => j < dsN)); // datasketch knows only its first dsN programs
   writeFileSync(pairsFile, JSON.stringify(pairs));
   const tsMaxRss = process.resourceUsage().maxRSS / 1024;
 
   // 5. datasketch on the same token streams.
-  err(`n = ${n}: datasketch`);
+  const memory = process.memoryUsage();
+  err(`n = ${n}: corpus done, node rss ${mb(memory.rss).toFixed(0)} MB (heap ${mb(memory.heapUsed).toFixed(0)}, buffers ${mb(memory.arrayBuffers).toFixed(0)}); rensa`);
+  const r = runRensa(root, python, tokensFile, n, params);
+  err(`n = ${n}: datasketch on ${dsN} of ${n} programs`);
   const ds = spawnSync(python, [join(root, 'bench', 'novelty_datasketch.py'), '--tokens', tokensFile, '--pairs', pairsFile,
-    '--n', String(n), '--k', String(params.shingleSize), '--perm', String(params.permutations),
+    '--n', String(n), '--limit', String(dsN), '--k', String(params.shingleSize), '--perm', String(params.permutations),
     '--threshold', String(params.lshThreshold), '--tau', String(params.nearDuplicateTau)],
   { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 20 * 60_000 });
   if (ds.status !== 0) throw new Error(`datasketch run failed: ${ds.stderr}`);
@@ -164,7 +173,7 @@ function runSize(n: number): Row {
   let both = 0; let either = 0; let oursRight = 0; let dsRight = 0;
   let disagreeMin = Infinity; let disagreeMax = -Infinity;
   near.forEach((mine, qi) => {
-    const a = new Set(mine);
+    const a = new Set(mine.filter((j) => j < dsN));
     const b = new Set(d.nearDuplicates[qi]);
     for (const j of new Set([...a, ...b])) {
       either++;
@@ -176,7 +185,7 @@ function runSize(n: number): Row {
       if (b.has(j) === truth) dsRight++;
     }
   });
-  const allPairs = q * n;
+  const allPairs = q * dsN;
   const disagreements = either - both;
   const oursSigsPerS = (n + q) / signSeconds;
   const dsSigsPerS = d.signatures / d.signatureSeconds;
@@ -205,18 +214,21 @@ function runSize(n: number): Row {
     disagreementsExactJRange: disagreeMin <= disagreeMax ? `${disagreeMin.toFixed(3)}..${disagreeMax.toFixed(3)}` : 'none',
     indexMb: +indexMb.toFixed(1), nodeMaxRssMb: Math.round(tsMaxRss),
     dsIndexRssMb: +d.indexRssMb.toFixed(1), dsMaxRssMb: Math.round(d.peakRssMb),
+    dsPrograms: dsN, dsIndexBytesPerProgram: Math.round((d.indexRssMb * 2 ** 20) / dsN),
+    ...rensaColumns(r, { signatures: n + q, signCpu, lexCpu, signWall: signSeconds, lexWall: lexSeconds, n, indexMb }),
+    rensaNearDupPairs: r.nearDuplicates.reduce((s, x) => s + x.length, 0),
     simd: signer.hasher.simd ? 'wasm-simd' : 'scalar', dsVersion: d.version, bandsRows: `${bands}x${rows} (datasketch ${d.bands}x${d.rows})`,
   };
 }
 
 function main(): void {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const { sizes, datasketchLimit } = parseArgs(process.argv.slice(2));
   ensureVenv();
   const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average at start ${loadavg().map((x) => x.toFixed(1)).join('/')}`;
   err(`machine: ${machine}`);
   const rowsOut: Row[] = [];
   for (const n of sizes.length ? sizes : [1000, 10_000, 100_000]) {
-    const row = { ...runSize(n), loadAvg1m: +(loadavg()[0] ?? 0).toFixed(1) };
+    const row = { ...runSize(n, datasketchLimit), loadAvg1m: +(loadavg()[0] ?? 0).toFixed(1) };
     rowsOut.push(row);
     process.stdout.write(JSON.stringify(row) + '\n');
   }

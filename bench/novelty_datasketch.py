@@ -38,7 +38,11 @@ def main(argv):
     p.add_argument('--perm', type=int, default=256)
     p.add_argument('--threshold', type=float, default=0.85)
     p.add_argument('--tau', type=float, default=0.90)
+    p.add_argument('--limit', type=int, default=None,
+                   help='sign and index only the first LIMIT corpus programs (and all queries): a sample, at sizes '
+                        'where datasketch would take hours')
     a = p.parse_args(argv)
+    limit = a.n if a.limit is None else min(a.n, a.limit)
 
     template = MinHash(num_perm=a.perm, seed=1)  # permutations drawn once and shared, as MinHash.bulk does
     sig_total = 0.0      # shingle building + update_batch
@@ -66,12 +70,14 @@ def main(argv):
         chunk.clear()
 
     with open(a.tokens, encoding='utf-8') as f:
-        for line in f:
+        for i, line in enumerate(f):
+            if limit <= i < a.n:
+                continue
             chunk.append(json.loads(line))
             if len(chunk) == 1000:
                 flush()
     flush()
-    corpus, queries = sigs[:a.n], sigs[a.n:]
+    corpus, queries = sigs[:limit], sigs[limit:]
 
     lsh = MinHashLSH(threshold=a.threshold, num_perm=a.perm)
     t0 = time.perf_counter()
