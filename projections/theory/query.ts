@@ -102,7 +102,7 @@ export function thm5Row(view: TheoryView, ids: readonly string[], against: reado
 }
 
 export function thm7Row(view: TheoryView, ids: readonly string[]): TheoryRow {
-  const base = { result: 'Thm 7' as const, claim: 'no mode collapse', prediction: 'admissions every cycle; corpus δ-separated at δ = 1 − τ (exact Jaccard)', experimentIds: ids };
+  const base = { result: 'Thm 7' as const, claim: 'no mode collapse', prediction: 'admissions in every cycle with an elite; corpus δ-separated at δ = 1 − τ (exact Jaccard)', experimentIds: ids };
   const audits = ids.map((id) => noveltyAuditOf(view.audit, id)).filter((a) => a !== null);
   if (audits.length === 0 || audits.some((a) => !a.filterOn)) {
     return { ...base, observed: audits.length ? 'the novelty filter is off in this experiment (no-novelty ablation)' : 'no experiment', figures: {}, verdict: 'not enough data' };
@@ -110,15 +110,27 @@ export function thm7Row(view: TheoryView, ids: readonly string[]): TheoryRow {
   const results = audits.map(auditCorpus);
   const completed = results.reduce((s, r) => s + r.cycles.filter((c) => c.completed).length, 0);
   if (completed === 0) return { ...base, observed: 'no completed cycle yet', figures: {}, verdict: 'not enough data' };
-  const empty = results.flatMap((r) => r.completedCyclesWithoutAdmission.map((cycle) => ({ experimentId: r.experimentId, cycle })));
+  // A cycle with no candidate at or above the accuracy threshold has nothing for the filter to admit: Thm 7 speaks of
+  // cycles with elites, so only a cycle whose elites the filter all turned away counts against it.
+  const withoutAdmission = results.flatMap((r) => r.completedCyclesWithoutAdmission.map((cycle) => ({
+    experimentId: r.experimentId, cycle, turnedAway: r.turnedAway.filter((t) => t.cycle === cycle).length,
+  })));
+  const empty = withoutAdmission.filter((c) => c.turnedAway > 0);
+  const noElite = withoutAdmission.filter((c) => c.turnedAway === 0);
+  if (noElite.length === completed) {
+    return { ...base, observed: 'no completed cycle had a candidate at or above the accuracy threshold', figures: { cyclesWithoutElite: noElite }, verdict: 'not enough data' };
+  }
   const violations = results.flatMap((r) => r.separation.violations.map((v) => ({ experimentId: r.experimentId, ...v })));
   const closest = results.map((r) => ({
     experimentId: r.experimentId, tau: r.tau, delta: r.delta, closestPair: r.separation.closestPair, checkedPairs: r.separation.checkedPairs,
   }));
   const minDistance = Math.min(...closest.map((c) => c.closestPair?.distance ?? Infinity));
-  const figures = { cyclesWithoutAdmission: empty, violations, closest, untokenizable: results.flatMap((r) => r.separation.untokenizable) };
+  const untokenizable = results.flatMap((r) => r.separation.untokenizable);
+  const figures = { cyclesWithoutAdmission: empty, cyclesWithoutElite: noElite, violations, closest, untokenizable };
   const parts = [
-    empty.length ? `no admission in ${empty.map((e) => `cycle ${e.cycle}${ids.length > 1 ? ` of ${e.experimentId}` : ''}`).join(', ')}` : `admissions in all ${completed} completed cycle(s)`,
+    empty.length
+      ? `the filter turned away every elite in ${empty.map((e) => `cycle ${e.cycle}${ids.length > 1 ? ` of ${e.experimentId}` : ''}`).join(', ')}`
+      : `admissions in all ${completed - noElite.length} completed cycle(s) with an elite${noElite.length ? ` (${noElite.length} had none)` : ''}`,
     violations.length
       ? `${violations.length} admitted pair(s) closer than δ = ${f3(results[0]!.delta)}: ${violations.slice(0, 3).map((v) => `${v.a} ~ ${v.b} (J = ${f3(v.jaccard)})`).join(', ')}`
       : `δ-separated (closest admitted pair at distance ${Number.isFinite(minDistance) ? f3(minDistance) : 'n/a'} ≥ δ = ${f3(results[0]!.delta)})`,
