@@ -4,7 +4,8 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
 import { streamIds, type ExperimentGroupRef } from '../../domain/experiment/events';
 import { firstEvent } from '../../domain/experiment/ledger-event';
-import { openEventStore } from '../ledger/open-event-store';
+import { resolve } from 'node:path';
+import { DEFAULT_STORE_DIR, openEventStore } from '../ledger/open-event-store';
 import { shownStore } from '../ledger/shown-store';
 import { verifyLogBeforeAppending } from '../ledger/verify-before-appending';
 import type { EventStore } from '../ledger/event-store.port';
@@ -52,6 +53,17 @@ export const DEFAULT_VAL_SUBSET = 1000;
 export interface LoopResult {
   readonly experimentId: string;
   readonly view: LoopView;
+}
+
+/** The command that continues an experiment; it names the store unless it is the default one (./.nas-ledger). */
+export function resumeHint(experimentId: string, storeUrl: string | undefined): string {
+  const isDefault = storeUrl === undefined || (!/^[a-z][a-z0-9+.-]*:/i.test(storeUrl) && resolve(storeUrl) === resolve(DEFAULT_STORE_DIR));
+  return `nas-ledger resume ${shellWord(experimentId)}${isDefault ? '' : ` --store ${shellWord(shownStore(storeUrl))}`}`;
+}
+
+/** A word as a shell reads it back: quoted when it holds anything beyond the safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function newExperimentId(config: ExperimentConfig): string {
@@ -148,7 +160,8 @@ export async function runLoop(options: RunLoopOptions): Promise<LoopResult> {
     });
     stops.unshift(() => orchestrator.stop());
     const interrupted = new Promise<never>((_, reject) => {
-      const abort = () => reject(new LedgerError('INTERRUPTED', `stopped; experiment ${experimentId} can be continued`, `nas-ledger resume ${experimentId}`, { experimentId }));
+      const abort = () => reject(new LedgerError('INTERRUPTED', `stopped; experiment ${experimentId} can be continued`,
+        resumeHint(experimentId, storeUrl), { experimentId }));
       if (options.signal?.aborted) abort();
       options.signal?.addEventListener('abort', abort, { once: true });
     });
