@@ -93,9 +93,16 @@ export function loadExperimentConfig(options: { readonly file?: string; readonly
   // Likewise the compute budget: the default one is sized for the default experiment on a CPU.
   const flopsBudgetSet = 'flopsBudget' in fromFile || 'flopsBudget' in overrides;
   if (!flopsBudgetSet && !isDefaultExperiment) merged = { ...merged, flopsBudget: null };
-  // The sim generator only makes sense with the sim evaluator and vice versa; align the defaults.
-  if (merged.generator === 'sim' && !('dataset' in fromFile) && !('dataset' in overrides)) {
-    merged = { ...merged, dataset: 'sim', protocol: 'sim', subset: null, threshold: thresholdSet ? merged.threshold : DEFAULT_THRESHOLDS.sim };
+  // The sim generator, dataset and protocol only make sense together: choosing any of them (`--generator sim`, or
+  // `--generator sim --dataset sim`) brings the others along unless they were set too (a mismatch is refused below).
+  const chosen = (key: string): boolean => key in fromFile || key in overrides;
+  const simParts = ['generator', 'dataset', 'protocol'] as const;
+  if (simParts.some((key) => merged[key] === 'sim' && chosen(key))) {
+    const aligned: Record<string, unknown> = { ...merged };
+    for (const key of simParts) if (!chosen(key)) aligned[key] = 'sim';
+    if (!chosen('subset')) aligned.subset = null;
+    if (!thresholdSet) aligned.threshold = DEFAULT_THRESHOLDS.sim;
+    merged = aligned;
   }
   const config = validateConfig(merged, options.file ? `config ${options.file}` : 'config');
   const problems: string[] = [];

@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--generator <spec>', 'grammar | sim | llm:<path> | openai:<url>')
     .option('--dataset <name>', 'dataset')
     .option('--subset <n>', 'training images used by the proxy', intOption('--subset', 16))
+    .option('--protocol <name>', 'fast | nngpt | sim (as for run)')
     .option('--seed <n>', 'seed', intOption('--seed', 0))
     .option('--store <url>', 'ledger: a directory (embedded) or postgres://...')
     .option('--concurrency <n>', 'jobs the local agent runs at once', intOption('--concurrency', 1))
