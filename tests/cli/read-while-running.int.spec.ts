@@ -35,8 +35,11 @@ function waitForStderr(child: ChildProcessWithoutNullStreams, pattern: RegExp, s
   });
 }
 
-const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
-  new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', (code) => resolve(code))));
+/** The child's exit status (null when a signal ended it), also when it has already ended. */
+const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> => new Promise((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+  else child.once('exit', (code) => resolve(code));
+});
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
@@ -53,7 +56,7 @@ describe('while run holds the embedded store, serve and stats exit 8 (LOCKED)', 
     dashboard = (await waitForStderr(run, /dashboard: (http:\/\/\S+)/))[1]!;
   });
   after(async () => {
-    if (run.exitCode === null) run.kill('SIGKILL');
+    if (run.exitCode === null && run.signalCode === null) run.kill('SIGKILL');
     await exited(run);
   });
 
