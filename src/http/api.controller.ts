@@ -10,6 +10,8 @@ import { GetLedgerDiffQuery, type LedgerDiffResult } from '../queries/get-ledger
 import { ShowRecordQuery, type ShowRecordResult } from '../queries/show-record/show-record.query';
 import { AsOfParams, CandidatesParams, IdParam, PositionOrTimeParams } from './query-params.dto';
 import { DiffParams, ShowParams } from './reading-params.dto';
+import { listProxyStudies, readProxyStudy, type ProxyStudyResult } from '../studies/proxy-study-report';
+import type { ProxyStudyReport } from '../../projections/proxy-study/query';
 import { TheoryParams } from './theory-params.dto';
 import { GetGroupStatsQuery, type GroupStatsResult } from '../queries/get-group-stats/get-group-stats.query';
 import { GetNoveltySweepQuery, type NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
@@ -82,6 +84,19 @@ export class ApiController {
   @Get('groups/:id/theory')
   groupTheory(@Param() path: IdParam, @Query() params: TheoryParams): Promise<TheoryResult> {
     return this.queries.execute(new GetTheoryQuery(path.id, true, params.against, params.toAsOf()));
+  }
+
+  /** A proxy study's report (SNR, correlations with p-values, predicted ρ_S, Bonferroni, the pairs): the study page's data. */
+  @Get('studies/:id')
+  study(@Param() path: IdParam, @Query() params: PositionOrTimeParams): Promise<ProxyStudyResult> {
+    return readProxyStudy(this.store, path.id, params.toAsOf());
+  }
+
+  /** An experiment's proxy studies with their headline numbers (pairs left out), oldest first. */
+  @Get('experiments/:id/studies')
+  async studies(@Param() path: IdParam, @Query() params: PositionOrTimeParams): Promise<{ studies: Omit<ProxyStudyReport, 'pairs'>[] }> {
+    const reports = await listProxyStudies(this.store, path.id, params.toAsOf());
+    return { studies: reports.map(({ pairs: _pairs, ...rest }) => rest) };
   }
 
   /** The ledger's head position: a cheap call a client can poll to notice new events. */

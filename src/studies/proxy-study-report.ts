@@ -2,8 +2,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { studyStreamId } from '../../domain/study/proxy-study.events';
 import { describeAsOf, type AsOf } from '../../projections/shared/as-of';
 import { proxyStudyProjection } from '../../projections/proxy-study/evolve';
-import { proxyStudyReport, proxyStudySummary, studiesOfExperiment, type ProxyStudyReport } from '../../projections/proxy-study/query';
-import type { ProxyStudySummary } from '../../projections/theory/view';
+import { proxyStudyReport, studiesOfExperiment, type ProxyStudyReport } from '../../projections/proxy-study/query';
 import type { EventStore } from '../ledger/event-store.port';
 import { queryAsOf } from '../queries/projection-runner';
 import { flatTable, toCsv, type Cell } from '../exports/flat-table';
@@ -36,12 +35,6 @@ export async function readProxyStudy(store: EventStore, studyId: string, asOf: A
 export async function listProxyStudies(store: EventStore, experimentId: string, asOf: AsOf): Promise<ProxyStudyReport[]> {
   const { view } = await queryAsOf(store, proxyStudyProjection, asOf);
   return studiesOfExperiment(view, experimentId).map((s) => proxyStudyReport(view, s.studyId)!);
-}
-
-/** Thm 8's input for `theory`: the experiments' latest study as ProxyStudySummary (null: none with three pairs). */
-export async function proxySummaryFor(store: EventStore, experimentIds: readonly string[], position: number): Promise<ProxyStudySummary | null> {
-  const { view } = await queryAsOf(store, proxyStudyProjection, { kind: 'position', position });
-  return proxyStudySummary(view, experimentIds);
 }
 
 /**

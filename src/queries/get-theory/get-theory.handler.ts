@@ -8,6 +8,8 @@ import { missingExperimentError, ProjectionRunner } from '../projection-runner';
 import { validateQuery } from '../validate-query';
 import { findGroup, groupPosition } from '../group-point';
 import { GetTheoryQuery, type TheoryResult, type TheorySide } from './get-theory.query';
+import { proxyStudyProjection } from '../../../projections/proxy-study/evolve';
+import { proxyStudySummary } from '../../../projections/proxy-study/query';
 
 @QueryHandler(GetTheoryQuery)
 export class GetTheoryHandler implements IQueryHandler<GetTheoryQuery> {
@@ -28,8 +30,9 @@ export class GetTheoryHandler implements IQueryHandler<GetTheoryQuery> {
         'Run `nas-ledger experiments` to list the experiments.', { against: query.against });
     }
     if (against) checkSameConfig(view, target, against);
-    // Thm 8 reads a proxy study; there is no study stream yet, so it says so.
-    const rows = theoryRows(view, target.experimentIds, against?.experimentIds ?? null, null);
+    // Thm 8 reads the target's latest proxy study (study-<id> streams) as of the same position; none: "not enough data".
+    const proxy = proxyStudySummary((await this.runner.viewAt(proxyStudyProjection, position)).view, target.experimentIds);
+    const rows = theoryRows(view, target.experimentIds, against?.experimentIds ?? null, proxy);
     return { target, against, asOf, position, head, rows };
   }
 }
