@@ -139,6 +139,11 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
   });
 
   it('reviews show where users look: reviews lists them, provenance the verdicts, stats and the experiments JSON the counts', async () => {
+    if (of(await allEvents(store), 'CandidateReviewed').length === 0) {
+      // Run on its own (--test-name-pattern), this test makes the one review it looks at.
+      const first = (of(recorded, 'CandidateEvaluated')[0]!.data as { candidateId: string }).candidateId;
+      assert.equal((await cli(['review', ID, '--candidates', first, '--store', store], env)).code, 0);
+    }
     const events = await allEvents(store);
     const reviewIds = of(events, 'ReviewStarted').map((e) => (e.data as { reviewId: string }).reviewId);
     const listed = await cli(['reviews', ID, '--store', store, '--json'], env);
@@ -150,8 +155,8 @@ describe('nas-ledger review on a small grammar run (real PyTorch on the CPU)', (
     const theirs = of(events, 'CandidateReviewed').filter((e) => (e.data as ReviewedData).candidateId === verdict.candidateId).length;
     assert.equal((JSON.parse(provenance.stdout) as { reviews: unknown[] }).reviews.length, theirs, 'every verdict on the candidate, from every review');
     const experiments = await cli(['experiments', '--store', store, '--json'], env);
-    const row = (JSON.parse(experiments.stdout) as { experiments: { experimentId: string; reviews: { reviewed: number; reproduced: number } }[] })
-      .experiments.find((e) => e.experimentId === ID);
+    const row = (JSON.parse(experiments.stdout) as { experimentId: string; reviews: { reviewed: number; reproduced: number } }[])
+      .find((e) => e.experimentId === ID);
     const latest = new Map(of(events, 'CandidateReviewed').map((e) => [(e.data as ReviewedData).candidateId, (e.data as ReviewedData).verdict]));
     assert.equal(row?.reviews.reviewed, latest.size);
     assert.equal(row?.reviews.reproduced, [...latest.values()].filter((v) => v === 'reproduced').length);
