@@ -14,6 +14,7 @@ PACKAGES=(
   openjdk-17-jre-headless # the Kafka broker the loop's tests start (scripts/setup-kafka.sh)
   maven                 # fetches the Kafka jars from Maven Central once
   chromium              # the dashboard's browser tests (playwright-core drives /usr/bin/chromium)
+  docker-compose        # tests/fleet: `docker-compose config` checks docker/compose.yaml (no Docker engine needed)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
