@@ -4,13 +4,12 @@ import type { Writable } from 'node:stream';
 import type { RecordedEvent } from '../../domain/shared/event-envelope';
 import { EVENT_SCHEMA_VERSIONS, isLedgerEventType } from '../../domain/experiment/events';
 import { LedgerError } from '../../domain/shared/ledger-error';
-import type { SqlEventStore } from './sql/sql-event-store';
 
 /**
  * JSON Lines export/import: one RecordedEvent per line, exactly as stored (no upcasting), so ids, positions and
  * hashes survive the round trip and the chain verifies on the other side.
  */
-export async function exportEvents(store: SqlEventStore, out: Writable): Promise<number> {
+export async function exportEvents(store: { iterateRaw(): AsyncIterable<RecordedEvent> }, out: Writable): Promise<number> {
   let count = 0;
   // A reader that stops early (`| head`) closes the pipe: stop quietly instead of failing.
   let gone = false;

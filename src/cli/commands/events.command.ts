@@ -4,9 +4,9 @@ import { parseAnchor, type Anchor } from '../../ledger/anchor';
 import { artifactDirFor } from '../../ledger/artifact-store';
 import { exportBundle, importBundle } from '../../ledger/bundle/bundle';
 import { exportEvents, readEventsFile, rejectUnknownEvent } from '../../ledger/ledger-files';
-import { openSqlEventStore } from '../../ledger/open-event-store';
+import { openLedgerStore, type LedgerStore } from '../../ledger/open-event-store';
 import { RESTORE_HINT } from '../../ledger/read-verifier';
-import type { IntegrityReport, SqlEventStore, VerifyResult } from '../../ledger/sql/sql-event-store';
+import type { IntegrityReport, VerifyResult } from '../../ledger/sql/sql-event-store';
 import { log, printJson, printLine } from '../cli-context';
 
 interface StoreOptions {
@@ -36,8 +36,8 @@ const ARTIFACTS_HELP = 'artifact directory (default: $NAS_LEDGER_ARTIFACTS, then
 const STORE_HELP = 'store URL: postgres://… or a directory (default: $NAS_LEDGER_STORE, then ./.nas-ledger)';
 
 /** `forReading`: an embedded store another process holds is read through its read socket (writes stay LOCKED). */
-async function withStore<T>(url: string | undefined, fn: (store: SqlEventStore) => Promise<T>, forReading = false): Promise<T> {
-  const store = await openSqlEventStore(url, { forReading });
+async function withStore<T>(url: string | undefined, fn: (store: LedgerStore) => Promise<T>, forReading = false): Promise<T> {
+  const store = await openLedgerStore(url, { forReading });
   try {
     return await fn(store);
   } finally {
@@ -46,7 +46,7 @@ async function withStore<T>(url: string | undefined, fn: (store: SqlEventStore) 
 }
 
 /** The chain from genesis, the snapshots and checkpoints, and the anchor if one was given. */
-async function verifyAll(store: SqlEventStore, anchor: Anchor | null, dropBadSnapshots: boolean): Promise<FullVerifyResult> {
+async function verifyAll(store: LedgerStore, anchor: Anchor | null, dropBadSnapshots: boolean): Promise<FullVerifyResult> {
   const chain = await store.verify();
   if (anchor && anchor.position > chain.head) {
     throw new LedgerError('BAD_INPUT', `the anchor's position ${anchor.position} is beyond this log's head ${chain.head}`,

@@ -6,7 +6,7 @@ import { LedgerError } from '../../../domain/shared/ledger-error';
 import { ChainVerifier } from '../hash-chain';
 import { rejectUnknownEvent } from '../ledger-files';
 import { makeDirectory } from '../../shared/make-directory';
-import type { SqlEventStore } from '../sql/sql-event-store';
+import type { LedgerStore } from '../open-event-store';
 import { referencedArtifacts, resolveArtifacts } from './artifact-refs';
 import { readTar, writeTar, type TarEntry } from './ustar';
 
@@ -47,7 +47,7 @@ function filesUnder(root: string): string[] {
 const fileOf = (path: string, data: Buffer): BundleFile => ({ path, sha256: sha256Hex(data), bytes: data.length });
 
 /** Writes the store's events and the artifacts of `artifactDir` they name to `file` (via a temporary file and a rename). */
-export async function exportBundle(store: SqlEventStore, artifactDir: string, file: string): Promise<BundleSummary> {
+export async function exportBundle(store: LedgerStore, artifactDir: string, file: string): Promise<BundleSummary> {
   const events: RecordedEvent[] = [];
   for await (const event of store.iterateRaw()) events.push(event);
   const artifacts = resolveArtifacts(artifactDir, referencedArtifacts(events));
@@ -183,7 +183,7 @@ export interface BundleImportResult { readonly imported: number; readonly alread
  * Imports a checked bundle: first the store is checked to be empty or a prefix of the bundle, then the artifacts go
  * into `artifactDir` (each under a temporary name, then renamed; one already there is kept), then the events.
  */
-export async function importBundle(store: SqlEventStore, artifactDir: string, file: string): Promise<BundleImportResult> {
+export async function importBundle(store: LedgerStore, artifactDir: string, file: string): Promise<BundleImportResult> {
   const bundle = readBundle(file);
   const head = await store.head();
   const overlap = Math.min(head, bundle.events.length);
