@@ -19,7 +19,7 @@ const entries = [
 const seedHash = contentHash(['h-a', 'h-b']);
 
 const registered = (c: ExperimentConfig = config): ExperimentEvent =>
-  ({ type: 'ExperimentRegistered', data: { experimentId, name: experimentId, config: c, configHash: configHash(c) } });
+  ({ type: 'ExperimentRegistered', data: { experimentId, name: experimentId, config: c, configHash: configHash(c), group: null } });
 const seeded: ExperimentEvent = { type: 'CorpusSeeded', data: { experimentId, entries, corpusHash: seedHash, source: 'test' } };
 const started = (cycle: number, generator: GeneratorRef, corpusSize: number): ExperimentEvent =>
   ({ type: 'CycleStarted', data: { experimentId, cycle, generator, corpusSize, candidatesPlanned: 4 } });
