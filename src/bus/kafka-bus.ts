@@ -10,7 +10,7 @@ const MAX_DELIVERIES = 3;
 
 /** The message key: a candidate's jobs stay on one partition, as do a cycle's generate and fine-tune jobs. */
 export function jobKey(job: AgentJob): string {
-  return job.kind === 'evaluate' || job.kind === 'proxy-study' ? job.candidateId : `${job.experimentId}:${job.cycle}`;
+  return job.kind === 'evaluate' || job.kind === 'proxy-study' || job.kind === 'review-evaluate' ? job.candidateId : `${job.experimentId}:${job.cycle}`;
 }
 
 /** Guards the Kafka way in: a message that is not a job of this protocol is skipped (and logged), never run. */
@@ -19,7 +19,8 @@ export function parseJob(value: Buffer | null): AgentJob | null {
   try {
     const job = JSON.parse(value.toString('utf8')) as Partial<AgentJob>;
     if (job.protocolVersion !== AGENT_JOB_PROTOCOL_VERSION) return null;
-    if (job.kind !== 'generate' && job.kind !== 'evaluate' && job.kind !== 'fine-tune' && job.kind !== 'proxy-study') return null;
+    if (job.kind !== 'generate' && job.kind !== 'evaluate' && job.kind !== 'fine-tune' && job.kind !== 'proxy-study' && job.kind !== 'review-evaluate') return null;
+    if (job.kind === 'review-evaluate' && (typeof job.candidateId !== 'string' || typeof job.reviewId !== 'string')) return null;
     if (typeof job.jobId !== 'string' || typeof job.experimentId !== 'string' || !Number.isInteger(job.cycle)) return null;
     if (job.kind === 'evaluate' && typeof job.candidateId !== 'string') return null;
     return job as AgentJob;
