@@ -106,8 +106,8 @@ describe('the fleet in docker/compose.yaml, run as plain processes', () => {
     for (const id of claims) assert.ok(agentIds.includes(id), `claim by ${id}, not one of the agents ${agentIds.join(', ')}`);
 
     // The ledger service answers for the experiment, and `events verify` (the ledger image's CLI) says ok.
-    const experiments = await (await fetch(`http://127.0.0.1:${port}/api/experiments`)).json() as { id: string }[];
-    assert.ok(experiments.some((e) => e.id === 'fleet-e2e'), JSON.stringify(experiments));
+    const listed = await (await fetch(`http://127.0.0.1:${port}/api/experiments`)).json() as { experiments: { experimentId: string; status: string }[] };
+    assert.equal(listed.experiments.find((e) => e.experimentId === 'fleet-e2e')?.status, 'completed', JSON.stringify(listed));
     const verify = start({ ...ledgerPlan, argv: [...ledgerPlan.argv.slice(0, 2), 'events', 'verify', '--json'] }, 'verify');
     assert.equal(await within(verify.exited, 60_000, () => verify.output()), 0, verify.output());
     assert.match(verify.stdout(), /"ok":\s*true/);
