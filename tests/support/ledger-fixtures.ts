@@ -71,7 +71,7 @@ export function buildExperimentHistory(options: HistoryOptions): ExperimentHisto
   const pushCand = (candidateId: string, event: CandidateEvent) =>
     out.push({ streamId: streamIds.candidate(candidateId), event });
 
-  pushExp({ type: 'ExperimentRegistered', data: { experimentId, name: experimentId, config, configHash: configHash(config) } });
+  pushExp({ type: 'ExperimentRegistered', data: { experimentId, name: experimentId, config, configHash: configHash(config), group: null } });
 
   const setupRng = mulberry32(hashSeed(seed, 0));
   const seedEntries: CorpusEntry[] = [];
