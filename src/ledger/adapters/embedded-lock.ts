@@ -47,8 +47,8 @@ export function acquireDirectoryLock(directory: string): DirectoryLock {
       throw new LedgerError('LOCKED',
         `the embedded ledger in ${directory} is in use by process ${owner.pid} (since ${owner.since})`,
         'Only one process may write to the embedded store. Reads (stats, candidates, provenance, exports, events ' +
-        `export|verify, serve) go through process ${owner.pid}'s read socket; to write, wait for it or stop it first ` +
-        `(\`run --serve PORT\` shows a running experiment's dashboard). If no nas-ledger process is running, delete ${path}.`,
+        'export|verify, serve) go through the running nas-ledger process\'s read socket; to write, wait for it or stop ' +
+        `process ${owner.pid} first (\`run --serve PORT\` shows a run's dashboard). If no nas-ledger process is running, delete ${path}.`,
         { directory, pid: owner.pid });
     }
     // Stale (owner gone) or unreadable (owner died mid-write): remove and try again.
