@@ -2,6 +2,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { startHttpServer } from '../http/http-server';
 import type { EventStore } from '../ledger/event-store.port';
 import { openEventStore } from '../ledger/open-event-store';
+import { artifactDirFor } from '../ledger/artifact-store';
 
 /**
  * `run --serve PORT` / `resume --serve PORT`: the dashboard and JSON API served by the running process itself, on
@@ -15,7 +16,7 @@ export async function withDashboardDuringRun<T>(port: number | undefined, storeU
   if (port > 65535) throw new LedgerError('BAD_INPUT', `--serve must be at most 65535, got ${port}`, 'Use a port between 1 and 65535, or 0 for any free one.');
   const store = await openEventStore(storeUrl);
   try {
-    const server = await startHttpServer(store, { port, host: '127.0.0.1', log });
+    const server = await startHttpServer(store, { port, host: '127.0.0.1', log, artifactsDir: artifactDirFor(storeUrl) });
     log(`dashboard: ${server.url} (while the run lasts)`);
     try {
       return await work(store);

@@ -13,6 +13,7 @@ import { DiffParams, ShowParams } from './reading-params.dto';
 import { listProxyStudies, readProxyStudy, type ProxyStudyResult } from '../studies/proxy-study-report';
 import type { ProxyStudyReport } from '../../projections/proxy-study/query';
 import { TheoryParams } from './theory-params.dto';
+import { ARTIFACTS_DIR } from './artifacts-dir.token';
 import { GetGroupStatsQuery, type GroupStatsResult } from '../queries/get-group-stats/get-group-stats.query';
 import { GetNoveltySweepQuery, type NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
 import { GetTheoryQuery, type TheoryResult } from '../queries/get-theory/get-theory.query';
@@ -23,7 +24,8 @@ import { GetTheoryQuery, type TheoryResult } from '../queries/get-theory/get-the
  */
 @Controller('api')
 export class ApiController {
-  constructor(private readonly queries: QueryBus, @Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly queries: QueryBus, @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ARTIFACTS_DIR) private readonly artifactsDir: string) {}
 
   @Get('experiments')
   experiments(@Query() params: PositionOrTimeParams): Promise<ExperimentsResult> {
@@ -54,7 +56,7 @@ export class ApiController {
   @Get('experiments/:id/diff')
   diff(@Param() path: IdParam, @Query() params: DiffParams): Promise<LedgerDiffResult> {
     const { from, to } = params.points();
-    return this.queries.execute(new GetLedgerDiffQuery(path.id, from, to));
+    return this.queries.execute(new GetLedgerDiffQuery(path.id, from, to, this.artifactsDir));
   }
 
   /** The whole record behind a candidate, arch-… or seed:… id (code, parent diff, evaluation, novelty, why not). */

@@ -7,17 +7,20 @@ import { PageController } from './page.controller';
 import { LiveController } from './live.controller';
 import { LedgerErrorFilter } from './ledger-error.filter';
 import { httpValidationPipe } from './validation.pipe';
+import { ARTIFACTS_DIR } from './artifacts-dir.token';
 
 /** The HTTP side: the query side on an opened store, the API and page controllers, one pipe and one error filter. */
 @Module({})
 export class HttpAppModule {
-  static withStore(store: EventStore): DynamicModule {
+  /** `artifactsDir`: the served store's artifact directory (artifactDirFor(store)), where the diff finds grammar θ. */
+  static withStore(store: EventStore, artifactsDir: string): DynamicModule {
     return {
       module: HttpAppModule,
       imports: [QueriesModule.withStore(store)],
       controllers: [ApiController, LiveController, PageController],
       providers: [
         { provide: EVENT_STORE, useValue: store },
+        { provide: ARTIFACTS_DIR, useValue: artifactsDir },
         { provide: APP_PIPE, useFactory: httpValidationPipe },
         { provide: APP_FILTER, useClass: LedgerErrorFilter },
       ],

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import type { EventStore } from '../ledger/event-store.port';
+import { artifactDirFor } from '../ledger/artifact-store';
 import { SnapshotMaintainer } from '../queries/snapshot-maintainer';
 import { HttpAppModule } from './http-app.module';
 import { hostGuard, LOOPBACK_NAMES, methodGuard } from './request-guards';
@@ -26,6 +27,11 @@ export interface HttpServerOptions {
   readonly allowHosts?: readonly string[];
   /** Keep projection snapshots at every cycle end so as-of-cycle answers stay fast (default true). */
   readonly maintainSnapshots?: boolean;
+  /**
+   * The artifact directory of the served store (artifactDirFor(store location)): the diff reads grammar θ there. Default:
+   * artifactDirFor(undefined), i.e. $NAS_LEDGER_ARTIFACTS or beside $NAS_LEDGER_STORE, which is right only for the default store.
+   */
+  readonly artifactsDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -41,7 +47,7 @@ export interface RunningHttpServer {
 export async function startHttpServer(store: EventStore, options: HttpServerOptions): Promise<RunningHttpServer> {
   const log = options.log ?? (() => undefined);
   // logger: false keeps Nest's console logger off stdout; failures are reported by the error filter.
-  const app = await NestFactory.create<NestExpressApplication>(HttpAppModule.withStore(store),
+  const app = await NestFactory.create<NestExpressApplication>(HttpAppModule.withStore(store, options.artifactsDir ?? artifactDirFor(undefined)),
     { logger: false, abortOnError: false, bodyParser: false });
   app.disable('x-powered-by');
   const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };

@@ -26,6 +26,11 @@ export async function serveHistories(histories: readonly ExperimentHistory[]): P
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  return serveStore(dir);
+}
+
+/** Runs `nas-ledger serve --port 0 --json` on a store the caller filled (`remove()` deletes `dir`). */
+export async function serveStore(dir: string): Promise<ServedLedger> {
   const child = spawnCli(['serve', '--store', dir, '--port', '0', '--host', '127.0.0.1', '--json']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

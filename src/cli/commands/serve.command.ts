@@ -4,6 +4,7 @@ import { intOption, log, printJson, untilStopSignal } from '../cli-context';
 import { openEventStore } from '../../ledger/open-event-store';
 import { startHttpServer } from '../../http/http-server';
 import { readsThroughSocket } from '../../ledger/read-socket/read-through-socket';
+import { artifactDirFor } from '../../ledger/artifact-store';
 
 interface ServeFlags {
   readonly store?: string;
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       const store = await openEventStore(flags.store, { forReading: true });
       try {
         const server = await startHttpServer(store, {
-          port: flags.port, host: flags.host, allowHosts: flags.allowHost, log,
+          port: flags.port, host: flags.host, allowHosts: flags.allowHost, log, artifactsDir: artifactDirFor(flags.store),
           // Read through another process's socket, snapshots cannot be stored here (that process keeps its own).
           maintainSnapshots: flags.snapshots && !readsThroughSocket(store),
         });
