@@ -4,7 +4,8 @@ import { describeAsOf, type AsOf } from '../../projections/shared/as-of';
 import { proxyStudyProjection } from '../../projections/proxy-study/evolve';
 import { proxyStudyReport, studiesOfExperiment, type ProxyStudyReport } from '../../projections/proxy-study/query';
 import type { EventStore } from '../ledger/event-store.port';
-import { queryAsOf } from '../queries/projection-runner';
+import { queryAsOf, unknownExperiment } from '../queries/projection-runner';
+import { streamIds } from '../../domain/experiment/events';
 import { flatTable, toCsv, type Cell } from '../exports/flat-table';
 import { renderProxyScatterSvg } from '../plots/proxy-scatter-chart';
 
@@ -31,8 +32,9 @@ export async function readProxyStudy(store: EventStore, studyId: string, asOf: A
   return { asOf, position, head, report };
 }
 
-/** The studies of an experiment with their headline numbers, oldest first. */
+/** The studies of an experiment with their headline numbers, oldest first; NOT_FOUND for an experiment the ledger never held. */
 export async function listProxyStudies(store: EventStore, experimentId: string, asOf: AsOf): Promise<ProxyStudyReport[]> {
+  if ((await store.readStream(streamIds.experiment(experimentId), { from: 0, to: 0 })).length === 0) throw unknownExperiment(experimentId);
   const { view } = await queryAsOf(store, proxyStudyProjection, asOf);
   return studiesOfExperiment(view, experimentId).map((s) => proxyStudyReport(view, s.studyId)!);
 }

@@ -78,7 +78,8 @@ export function register(program: Command): void {
     .action(async (studyId: string, flags: ReportFlags) => {
       const asOf = asOfFromCli(flags);
       checkOutputs(flags);
-      const store = await openEventStore(storeFromFlagOrEnv(flags.store));
+      // A read: through the holder's read socket when another process (a run, serve) has the embedded store.
+      const store = await openEventStore(storeFromFlagOrEnv(flags.store), { forReading: true });
       try {
         emit(await readProxyStudy(store, studyId, asOf), flags);
       } finally {
@@ -88,7 +89,7 @@ export function register(program: Command): void {
   addQueryOptions(study.command('list <experiment>').description('The proxy studies of an experiment with their headline numbers.'), false)
     .action(async (experimentId: string, flags: AsOfCliOptions) => {
       const asOf: AsOf = asOfFromCli(flags);
-      const store = await openEventStore(storeFromFlagOrEnv(flags.store));
+      const store = await openEventStore(storeFromFlagOrEnv(flags.store), { forReading: true });
       try {
         const reports = await listProxyStudies(store, experimentId, asOf);
         if (flags.json) printJson(reports.map(({ pairs: _pairs, ...rest }) => rest));
