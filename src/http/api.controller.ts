@@ -17,6 +17,7 @@ import { ARTIFACTS_DIR } from './artifacts-dir.token';
 import { GetGroupStatsQuery, type GroupStatsResult } from '../queries/get-group-stats/get-group-stats.query';
 import { GetNoveltySweepQuery, type NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
 import { GetTheoryQuery, type TheoryResult } from '../queries/get-theory/get-theory.query';
+import { ListGroupsQuery, type GroupsResult } from '../queries/list-groups/list-groups.query';
 
 /**
  * The read-only JSON API: each route is one query on the QueryBus, answered as of the head or the point the query
@@ -63,6 +64,12 @@ export class ApiController {
   @Get('show/:id')
   show(@Param() path: IdParam, @Query() params: ShowParams): Promise<ShowRecordResult> {
     return this.queries.execute(new ShowRecordQuery(path.id, params.toAsOf(), params.experiment));
+  }
+
+  /** The multi-seed groups (replicate, ablate --seeds, ablate --novelty-thresholds) with their runs: the dashboard's group list. */
+  @Get('groups')
+  groups(@Query() params: PositionOrTimeParams): Promise<GroupsResult> {
+    return this.queries.execute(new ListGroupsQuery(params.toAsOf()));
   }
 
   /** A multi-seed group (replicate, ablate --seeds): per variant and cycle, the across-seed mean of every metric with a t 95% interval. */

@@ -13,10 +13,12 @@ import { GetExportDataHandler } from './export-data/export-data.handler';
 import { GetGroupStatsHandler } from './get-group-stats/get-group-stats.handler';
 import { GetTheoryHandler } from './get-theory/get-theory.handler';
 import { GetNoveltySweepHandler } from './get-novelty-sweep/get-novelty-sweep.handler';
+import { ListGroupsHandler } from './list-groups/list-groups.handler';
 
 const queryHandlers = [
   GetCycleStatsHandler, ListExperimentsHandler, GetProvenanceHandler, ListCandidatesHandler, GetCorpusHandler,
   GetLedgerDiffHandler, ShowRecordHandler, GetExportDataHandler, GetGroupStatsHandler, GetTheoryHandler, GetNoveltySweepHandler,
+  ListGroupsHandler,
 ];
 
 const runnerProvider: Provider = {

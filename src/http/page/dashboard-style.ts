@@ -88,6 +88,11 @@ pre.code { margin: 0; max-height: 460px; overflow: auto; border: 1px solid var(-
 pre.code code.hljs { display: block; padding: 10px 12px; background: none; font: 12px/1.45 ui-monospace, "DejaVu Sans Mono", monospace; }
 .diff { max-height: 520px; overflow: auto; font-size: 12px; }
 .compare-list { list-style: none; padding: 0; margin: 0 0 10px; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.nav-sub { margin-top: 16px !important; }
+.study { display: grid; grid-template-columns: minmax(300px, 480px) 1fr; gap: 16px; align-items: start; }
+.study details.numbers { grid-column: 1 / -1; }
+table.study-numbers td { white-space: normal; }
+@media (max-width: 1100px) { .study { grid-template-columns: 1fr; } }
 [hidden] { display: none !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } nav { position: static; } }

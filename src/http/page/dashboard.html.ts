@@ -37,6 +37,9 @@ export function dashboardHtml(): string {
     <h2 id="exp-heading">Experiments</h2>
     <ul id="experiments" data-testid="experiment-list" aria-busy="true"></ul>
     <p id="no-experiments" class="muted" hidden>No experiments in this ledger yet. Start one with <code>nas-ledger run</code>.</p>
+    <h2 id="group-heading" class="nav-sub">Groups</h2>
+    <ul id="groups" data-testid="group-list" aria-labelledby="group-heading"></ul>
+    <p id="no-groups" class="muted" hidden>No multi-seed groups. Record one with <code>nas-ledger replicate --seeds 1,2,3</code>.</p>
   </nav>
   <main>
     <div id="error" role="alert" data-testid="error" hidden></div>
@@ -73,6 +76,27 @@ export function dashboardHtml(): string {
           <tbody id="cand-body"></tbody>
         </table>
       </div>
+    </section>
+    <section id="studies" aria-labelledby="studies-title" data-testid="study-view" hidden>
+      <div class="cands-head">
+        <h2 id="studies-title">Proxy study</h2>
+        <label for="study-select">Study</label>
+        <select id="study-select" data-testid="study-select"></select>
+        <span id="study-meta" class="muted" data-testid="study-meta"></span>
+      </div>
+      <div id="study-body" class="study" data-testid="study-body"></div>
+    </section>
+    <section id="group" aria-labelledby="group-title" data-testid="group-view" hidden>
+      <div class="title-row">
+        <h2 id="group-title" data-testid="group-title"></h2>
+        <span id="group-meta" class="muted" data-testid="group-meta"></span>
+      </div>
+      <div class="timetravel">
+        <label for="group-slider">As of cycle</label>
+        <input id="group-slider" type="range" min="1" max="1" step="1" value="1" data-testid="group-slider" aria-describedby="group-asof-label">
+        <output id="group-asof-label" for="group-slider" class="asof" data-testid="group-asof-label" aria-live="polite"></output>
+      </div>
+      <div id="group-charts" class="charts" data-testid="group-charts"></div>
     </section>
     <aside id="provenance" aria-labelledby="prov-title" data-testid="provenance-panel" hidden></aside>
     <section id="compare" aria-labelledby="compare-title" data-testid="compare">

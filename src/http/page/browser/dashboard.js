@@ -12,6 +12,8 @@ import { forgetShown, showDetail } from './detail-panel.js';
 import { whyNotShort } from './why-not.js';
 import { renderCompare } from './compare.js';
 import { followHead } from './live.js';
+import { closeGroup, openGroup, openGroupId, showGroupAsOf } from './group-view.js';
+import { loadStudies, showStudy } from './study-view.js';
 
 const REJECTION_STAGES = ['parse', 'policy', 'instantiate', 'contract', 'budget', 'forward', 'train', 'timeout', 'sandbox', 'diff-apply'];
 
@@ -61,6 +63,33 @@ async function loadExperiments() {
   return list.experiments;
 }
 
+// ---- groups (replicate, ablate --seeds): their own page, group-view.js ----
+const EXPERIMENT_SECTIONS = ['overview', 'charts', 'candidates', 'insights', 'provenance', 'studies'];
+async function loadGroups() {
+  const { groups } = await api('/api/groups');
+  $('groups').replaceChildren(...groups.map((/** @type {any} */ g) => el('li', {}, [el('button', {
+    type: 'button', class: 'exp', 'data-testid': 'group-item', 'data-group-id': g.groupId, 'aria-current': g.groupId === openGroupId() ? 'true' : 'false',
+    onclick: () => { selectGroup(g.groupId).catch(showError); },
+  }, [
+    el('span', { class: 'name', text: g.groupId }),
+    el('span', { class: 'meta', text: g.members.length + ' runs · seeds ' + g.seeds.join(', ') +
+      (g.variants.length > 1 || g.variants[0] !== '' ? ' · ' + g.variants.length + ' variants' : '') }),
+  ])])));
+  $('no-groups').hidden = groups.length > 0;
+  return groups;
+}
+
+/** @param {string} id @param {number} [startCycle] */
+async function selectGroup(id, startCycle) {
+  state.exp = null;
+  state.detailId = null;
+  for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.exp'))) b.setAttribute('aria-current', b.dataset.groupId === id ? 'true' : 'false');
+  for (const box of EXPERIMENT_SECTIONS) $(box).hidden = true;
+  $('group').hidden = false;
+  showError(null);
+  await openGroup(id, false, startCycle);
+}
+
 /**
  * @param {string} id
  * @param {boolean} [keepLatest] a refresh: stay at the latest point if the slider was there, else where it was
@@ -70,6 +99,8 @@ async function selectExperiment(id, keepLatest, startCycle) {
   const slider = $input('asof-slider');
   const wasLatest = keepLatest && Number(slider.value) >= Number(slider.max);
   state.exp = id;
+  closeGroup();
+  $('group').hidden = true;
   for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.exp'))) b.setAttribute('aria-current', b.dataset.experimentId === id ? 'true' : 'false');
   if (!keepLatest) showError(null);
   const stats = await api('/api/experiments/' + enc(id) + '/stats');
@@ -87,6 +118,7 @@ async function selectExperiment(id, keepLatest, startCycle) {
   if (startCycle !== undefined && startCycle >= 1 && startCycle <= state.completed) slider.value = String(startCycle);
   slider.disabled = max === 1;
   for (const box of ['overview', 'charts', 'candidates', 'insights']) $(box).hidden = false;
+  await loadStudies(id);
   await showAsOf();
 }
 
@@ -146,7 +178,9 @@ async function showAsOf() {
       rejectionsByStage(state.candidates, xmax, REJECTION_STAGES));
     fillCycleSelect(result.cycles);
     renderCandidates();
-    await Promise.all([showStatusAsOf(result.position), renderGraph(seq)]);
+    // A study has no cycles: it is shown as of the slider's position, and at a finished run's last point as of the head.
+    const atEnd = point.cycle === null || (!state.hasRunning && point.cycle === state.completed);
+    await Promise.all([showStatusAsOf(result.position), renderGraph(seq), showStudy(atEnd ? null : result.position)]);
     showError(null);
     if (state.detailId) await showDetail(detailContext(), state.detailId, true);
   } catch (error) {
@@ -211,6 +245,12 @@ $('asof-slider').addEventListener('input', () => {
   clearTimeout(sliderTimer);
   sliderTimer = setTimeout(showAsOf, 60);
 });
+let groupSliderTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
+$('group-slider').addEventListener('input', () => {
+  clearTimeout(groupSliderTimer);
+  groupSliderTimer = setTimeout(showGroupAsOf, 60);
+});
+$('study-select').addEventListener('change', () => { showAsOf().catch(showError); });
 $('cand-cycle').addEventListener('change', (event) => setCandCycle(Number(/** @type {HTMLSelectElement} */ (event.target).value)));
 
 /** New events: refresh the list, and the open experiment if they touched it (it follows the head if the slider is there). */
@@ -221,7 +261,10 @@ function onHead(head, touched) {
     if (head === state.head) return;
     forgetShown();
     const experiments = await loadExperiments();
-    if (state.exp && (touched === null || touched.includes(state.exp))) await selectExperiment(state.exp, true);
+    await loadGroups();
+    const groupId = openGroupId();
+    if (groupId !== null) await openGroup(groupId, true);
+    else if (state.exp && (touched === null || touched.includes(state.exp))) await selectExperiment(state.exp, true);
     else if (!state.exp && experiments[0]) await selectExperiment(experiments[0].experimentId);
     await renderCompare(experiments);
   }).catch(() => undefined); // the next event retries; a real failure shows on the next user action
@@ -230,9 +273,12 @@ function onHead(head, touched) {
 (async () => {
   try {
     const experiments = await loadExperiments();
+    const groups = await loadGroups();
     const wanted = new URLSearchParams(location.hash.slice(1));
     const pick = experiments.find((/** @type {any} */ e) => e.experimentId === wanted.get('experiment')) || experiments[0];
-    if (pick) await selectExperiment(pick.experimentId, false, pick.experimentId === wanted.get('experiment') ? Number(wanted.get('asOfCycle')) : 0);
+    const wantedGroup = groups.find((/** @type {any} */ g) => g.groupId === wanted.get('group'));
+    if (wantedGroup) await selectGroup(wantedGroup.groupId, Number(wanted.get('asOfCycle')));
+    else if (pick) await selectExperiment(pick.experimentId, false, pick.experimentId === wanted.get('experiment') ? Number(wanted.get('asOfCycle')) : 0);
     await renderCompare(experiments, pick ? [pick.experimentId] : []);
     document.body.dataset.ready = 'true';
     followHead(onHead);

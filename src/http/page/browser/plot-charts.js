@@ -8,7 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import { el } from './dom.js';
 
-const PLOT_CLASS = 'nl-plot';
+export const PLOT_CLASS = 'nl-plot';
 /** The page's series colours (dashboard-style.ts --s1..--s4, then two more with AA contrast on white). */
 export const PALETTE = ['#1f5fbf', '#c2410c', '#0f766e', '#7c3aed', '#a21caf', '#4d7c0f'];
 const STAGE_COLOURS = ['#1f5fbf', '#c2410c', '#0f766e', '#7c3aed', '#b42318', '#4d7c0f', '#a16207', '#475569'];
@@ -24,7 +24,7 @@ function withoutStyleElements(node) {
  * @param {string} id @param {string} title @param {Element} chart @param {Record<string, string | number>} data
  * @param {Array<[string, string]>} [legend] label and colour pairs
  */
-function figure(id, title, chart, data, legend) {
+export function figure(id, title, chart, data, legend) {
   const attrs = { 'data-testid': 'chart-' + id };
   for (const [k, v] of Object.entries(data)) attrs['data-' + k] = v;
   const key = el('div', { class: 'legend', 'aria-hidden': 'true' }, (legend || []).map(([label, colour]) => {
@@ -35,7 +35,7 @@ function figure(id, title, chart, data, legend) {
   return el('figure', attrs, [el('figcaption', { text: title }), key, withoutStyleElements(chart)]);
 }
 
-const cycleAxis = (/** @type {number} */ xmax) => ({ domain: [0.5, xmax + 0.5], ticks: Math.min(xmax, 12), tickFormat: 'd', label: 'cycle' });
+export const cycleAxis = (/** @type {number} */ xmax) => ({ domain: [0.5, xmax + 0.5], ticks: Math.min(xmax, 12), tickFormat: 'd', label: 'cycle' });
 /** A fixed spread within a cycle's column, so the same candidate sits at the same place on every redraw. */
 const jitter = (/** @type {number} */ index) => ((index * 0.6180339887) % 1 - 0.5) * 0.5;
 
