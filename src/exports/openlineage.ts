@@ -1,11 +1,36 @@
 import { createHash } from 'node:crypto';
+import { LedgerError } from '../../domain/shared/ledger-error';
 import type { CandidateExportRecord, CycleExportRow, ExportDataResult } from '../queries/export-data/export-data.query';
 
 /** Who wrote the events (OpenLineage `producer`, and every facet's `_producer`). */
 export const OPENLINEAGE_PRODUCER = 'https://github.com/nas-ledger/nas-ledger/tree/0.1.0';
 const RUN_EVENT_SCHEMA = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
-/** The custom facets' JSON Schema, kept in docs/openlineage/ beside this code; the `$defs` name each facet. */
+/**
+ * The custom facets' JSON Schema: it ships in this repository as docs/openlineage/nas-ledger-facets.json (the `$defs`
+ * name each facet). OpenLineage wants a URL in every facet's `_schemaURL`; this default is where that file would be on
+ * GitHub, which is NOT published. Whoever publishes the file sets NAS_LEDGER_OPENLINEAGE_SCHEMA_URL to where it lives.
+ */
 export const NAS_LEDGER_FACETS_SCHEMA = 'https://github.com/nas-ledger/nas-ledger/blob/main/docs/openlineage/nas-ledger-facets.json';
+export const FACETS_SCHEMA_ENV = 'NAS_LEDGER_OPENLINEAGE_SCHEMA_URL';
+
+/** The facets' schema URL: $NAS_LEDGER_OPENLINEAGE_SCHEMA_URL when set (an http(s) URL without a fragment), else the default. */
+export function facetsSchemaUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const given = env[FACETS_SCHEMA_ENV]?.trim();
+  if (given === undefined || given === '') return NAS_LEDGER_FACETS_SCHEMA;
+  let url: URL | null = null;
+  try {
+    url = new URL(given);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') {
+    throw new LedgerError('BAD_INPUT', `${FACETS_SCHEMA_ENV} must be an http(s) URL without a #fragment, got "${given}"`,
+      `Point it at where docs/openlineage/nas-ledger-facets.json is published, e.g. https://example.org/nas-ledger-facets.json; ` +
+      `unset, ${NAS_LEDGER_FACETS_SCHEMA} is used.`,
+      { [FACETS_SCHEMA_ENV]: given });
+  }
+  return given;
+}
 const STANDARD = {
   parent: 'https://openlineage.io/spec/facets/1-0-1/ParentRunFacet.json#/$defs/ParentRunFacet',
   errorMessage: 'https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet',
@@ -23,6 +48,7 @@ type Json = Record<string, unknown>;
  */
 export function openLineageEvents(data: ExportDataResult): Json[] {
   const events: Json[] = [];
+  facetsSchemaUrl(); // a bad $NAS_LEDGER_OPENLINEAGE_SCHEMA_URL fails here, before any event is built
   for (const experiment of data.experiments) {
     const candidates = data.candidates.filter((c) => c.experimentId === experiment.experimentId);
     for (const cycle of data.cycles.filter((c) => c.experimentId === experiment.experimentId)) {
@@ -117,7 +143,7 @@ function standard(name: keyof typeof STANDARD): Json {
 }
 
 function customFacet(definition: string, fields: Json): Json {
-  return { _producer: OPENLINEAGE_PRODUCER, _schemaURL: `${NAS_LEDGER_FACETS_SCHEMA}#/$defs/${definition}`, ...fields };
+  return { _producer: OPENLINEAGE_PRODUCER, _schemaURL: `${facetsSchemaUrl()}#/$defs/${definition}`, ...fields };
 }
 
 /** A name-based UUID (version 5, SHA-1) so the same run gets the same id in every export. */

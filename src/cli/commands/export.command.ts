@@ -40,7 +40,8 @@ export function register(program: Command): void {
 
   addQueryOptions(exportCommand.command('openlineage <experiment>')
     .description('OpenLineage RunEvents as JSON Lines: one run per cycle and one per evaluation; the code, the dataset and the\n' +
-      'generator version are datasets whose facets carry the hashes.')
+      'generator version are datasets whose facets carry the hashes. The custom facets\' schema ships as\n' +
+      'docs/openlineage/nas-ledger-facets.json; $NAS_LEDGER_OPENLINEAGE_SCHEMA_URL sets their _schemaURL (docs/exports.md).')
     .option('--out <file>', 'write to this file instead of stdout'))
     .action(async (experiment: string, options: ExportOptions) => {
       const asOf = asOfFromCli(options);
