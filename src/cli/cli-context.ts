@@ -1,8 +1,7 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { STORE_ENV } from '../ledger/open-event-store';
+import { checkWritablePath } from '../shared/writable-file';
 
 /** Each CLI command module exports `register(program)`; src/cli/commands/index.ts lists them. */
 export type RegisterCommand = (program: Command) => void;
@@ -34,14 +33,7 @@ export { shownStore } from '../ledger/shown-store';
 export function checkWritableFile(flag: '--plot', path: string): void {
   // The wording is pinned by the plot specs: the same message whether the path is refused early or at write time.
   const problem = (why: string) => new LedgerError('BAD_INPUT', `cannot write the plot to ${path}: ${why}`, `Pass ${flag} a writable file path, e.g. ${flag} out.svg.`, { path });
-  const directory = dirname(resolve(path));
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) throw problem(`the directory ${directory} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw problem('it is a directory');
-  try {
-    accessSync(existsSync(path) ? path : directory, constants.W_OK);
-  } catch {
-    throw problem('permission denied');
-  }
+  checkWritablePath(path, problem);
 }
 
 /** Parses an integer option, refusing anything else with a message naming the flag. */

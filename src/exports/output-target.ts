@@ -1,19 +1,13 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LedgerError } from '../../domain/shared/ledger-error';
+import { checkWritablePath } from '../shared/writable-file';
 
 /** An --out file must be writable (its directory exists and takes writes; not a directory itself): checked before any read. */
 export function checkOutFile(path: string): void {
   const problem = (why: string) => new LedgerError('BAD_INPUT', `cannot write the export to ${path}: ${why}`,
     'Pass --out a writable file path, or leave --out out to write to stdout.', { path });
-  const directory = dirname(resolve(path));
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) throw problem(`the directory ${directory} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw problem('it is a directory');
-  try {
-    accessSync(existsSync(path) ? path : directory, constants.W_OK);
-  } catch {
-    throw problem('permission denied');
-  }
+  checkWritablePath(path, problem);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ExpectedVersion, NewEvent } from '../../domain/shared/event-envelope';
+import type { ExpectedVersion, NewEvent, RecordedEvent } from '../../domain/shared/event-envelope';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { canonicalText } from './canonical-text';
 import { MAX_EVENT_BYTES } from './event-store.port';
@@ -122,4 +122,20 @@ export function validateEvents(events: unknown): ValidEvent[] {
       metadataJson,
     };
   });
+}
+
+/** One line of an `events export` file, checked for the RecordedEvent shape before any import (SQL or KurrentDB) uses it. */
+export function checkRecordedShape(raw: unknown, line: number): RecordedEvent {
+  const e = raw as Partial<RecordedEvent> | null;
+  const problem = (what: string): LedgerError => new LedgerError('BAD_INPUT', `event ${line}: ${what}`,
+    'Each line must be one RecordedEvent as written by `nas-ledger events export`; nothing was imported.', { line });
+  if (e === null || typeof e !== 'object') throw problem('not an object');
+  if (!Number.isInteger(e.globalPosition) || (e.globalPosition as number) < 1) throw problem('globalPosition must be an integer >= 1');
+  if (!Number.isInteger(e.streamVersion) || (e.streamVersion as number) < 0) throw problem('streamVersion must be an integer >= 0');
+  for (const key of ['eventId', 'type', 'streamId', 'hash', 'prevHash'] as const) {
+    if (typeof e[key] !== 'string' || e[key].length === 0) throw problem(`${key} must be a non-empty string`);
+  }
+  if (!Number.isInteger(e.schemaVersion)) throw problem('schemaVersion must be an integer');
+  if (e.data === undefined || e.metadata === undefined) throw problem('data and metadata are required');
+  return e as RecordedEvent;
 }

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { ChainVerifier, eventHash, GENESIS_HASH, type ChainBreak } from '../hash-chain';
 import { integrityError } from '../read-verifier';
+import { checkRecordedShape } from '../envelope-validation';
 import { translateWriteError } from './appends';
 import { INSERT_EVENTS_SQL, insertEventsParams } from './event-rows';
 import type { SqlReads } from './reads';
@@ -158,19 +159,4 @@ async function verifierAt(tx: SqlExecutor, position: number, storeHead: number, 
   const versions = await tx.query<{ s: string; v: number }>(
     'select stream_id as s, max(stream_version) as v from ledger_events group by stream_id');
   return new ChainVerifier(position, headHash, new Map(versions.map((r) => [r.s, r.v])));
-}
-
-function checkRecordedShape(raw: unknown, line: number): RecordedEvent {
-  const e = raw as Partial<RecordedEvent> | null;
-  const problem = (what: string): LedgerError => new LedgerError('BAD_INPUT', `event ${line}: ${what}`,
-    'Each line must be one RecordedEvent as written by `nas-ledger events export`; nothing was imported.', { line });
-  if (e === null || typeof e !== 'object') throw problem('not an object');
-  if (!Number.isInteger(e.globalPosition) || (e.globalPosition as number) < 1) throw problem('globalPosition must be an integer >= 1');
-  if (!Number.isInteger(e.streamVersion) || (e.streamVersion as number) < 0) throw problem('streamVersion must be an integer >= 0');
-  for (const key of ['eventId', 'type', 'streamId', 'hash', 'prevHash'] as const) {
-    if (typeof e[key] !== 'string' || e[key].length === 0) throw problem(`${key} must be a non-empty string`);
-  }
-  if (!Number.isInteger(e.schemaVersion)) throw problem('schemaVersion must be an integer');
-  if (e.data === undefined || e.metadata === undefined) throw problem('data and metadata are required');
-  return e as RecordedEvent;
 }

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../../domain/shared/ledger-error';
 import { canonicalText } from '../../canonical-text';
+import { checkRecordedShape } from '../../envelope-validation';
 import { ChainVerifier } from '../../hash-chain';
 import type { ImportOptions, ImportResult } from '../../sql/verify-import';
 import type { KurrentDbAppends } from './kurrentdb-appends';
@@ -87,19 +88,4 @@ export function importWrites(appends: KurrentDbAppends, batch: readonly StoredRe
   const logEvents = batch.map((r) => appends.writesFor(r.streamId, [r], r.streamVersion - 1, head)[1]!.events[0]!);
   writes.push({ ...logWrite!, events: logEvents });
   return writes;
-}
-
-function checkRecordedShape(raw: unknown, line: number): RecordedEvent {
-  const e = raw as Partial<RecordedEvent> | null;
-  const problem = (what: string): LedgerError => new LedgerError('BAD_INPUT', `event ${line}: ${what}`,
-    'Each line must be one RecordedEvent as written by `nas-ledger events export`; nothing was imported.', { line });
-  if (e === null || typeof e !== 'object') throw problem('not an object');
-  if (!Number.isInteger(e.globalPosition) || (e.globalPosition as number) < 1) throw problem('globalPosition must be an integer >= 1');
-  if (!Number.isInteger(e.streamVersion) || (e.streamVersion as number) < 0) throw problem('streamVersion must be an integer >= 0');
-  for (const key of ['eventId', 'type', 'streamId', 'hash', 'prevHash'] as const) {
-    if (typeof e[key] !== 'string' || e[key].length === 0) throw problem(`${key} must be a non-empty string`);
-  }
-  if (!Number.isInteger(e.schemaVersion)) throw problem('schemaVersion must be an integer');
-  if (e.data === undefined || e.metadata === undefined) throw problem('data and metadata are required');
-  return e as RecordedEvent;
 }
