@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { handleCommand } from '../../src/ledger/handle-command';
 import { completeProxyStudy, startProxyStudy } from '../../src/studies/proxy-study-commands';
+import { completeReview, recordCandidateReview, startReview } from '../../src/reviews/review-commands';
 import { proxyStudyDecider } from '../../domain/study/proxy-study.decider';
 import { proxyStudyCommandIds, studyStreamId, type TrainingOutcome } from '../../domain/study/proxy-study.events';
 import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR } from './dashboard.browser';
@@ -69,12 +70,42 @@ async function recordStudy(experimentId: string): Promise<void> {
   }
 }
 
+/**
+ * A completed review of the second run through the review write path (verdicts chosen here, not re-run: the review
+ * e2e specs re-run real PyTorch): two candidates reproduced, one diverged. The page must count them as the API does.
+ */
+async function recordReview(experimentId: string): Promise<void> {
+  const store = await openEventStore(storePath);
+  try {
+    const candidateIds = (await store.readAll()).filter((e) => e.type === 'CandidateEvaluated' && (e.data as { experimentId: string }).experimentId === experimentId)
+      .slice(0, 3).map((e) => (e.data as { candidateId: string }).candidateId);
+    assert.equal(candidateIds.length, 3);
+    const writer = { actor: 'review/spec' };
+    await startReview(store, {
+      reviewId: 'review-dash', experimentId, candidateIds, reviewer: 'spec', toolVersion: '0.1.0',
+      scope: { cycle: null, admitted: false, candidates: candidateIds, sample: null, seed: null, regenerate: false, decisions: false, tolerance: 0 },
+      environment: { datasetContentHash: null, dataset: 'sim', device: 'cpu', libraries: {}, threads: 1, sandbox: 'none' },
+    }, writer);
+    for (const [i, candidateId] of candidateIds.entries()) {
+      await recordCandidateReview(store, {
+        reviewId: 'review-dash', experimentId, candidateId, verdict: i < 2 ? 'reproduced' : 'diverged', deltas: { accuracy: i < 2 ? 0 : 0.01 },
+        likelyCause: i < 2 ? null : 'chosen in the spec', remedy: null, environmentDifferences: [], outcomeDifferences: [], decisionDifferences: [],
+        protocolValues: 'not-applicable', regenerated: null,
+      }, writer);
+    }
+    await completeReview(store, 'review-dash', writer);
+  } finally {
+    await store.close();
+  }
+}
+
 before(async () => {
   const replicate = await runCli(['replicate', '--seeds', SEEDS.join(','), '--generator', 'sim', '--cycles', String(CYCLES), '--candidates', '8',
     '--group-id', GROUP, '--store', storePath, '--json']);
   assert.equal(replicate.code, 0, replicate.stderr);
   runs = (JSON.parse(replicate.stdout) as { runs: typeof runs }).runs;
   await recordStudy(runs[0]!.experimentId);
+  await recordReview(runs[1]!.experimentId);
   served = await serveStore(storePath);
 });
 
@@ -184,6 +215,16 @@ describe('dashboard: a multi-seed group and a proxy study (real Chromium)', () =
     assert.equal(refused.status, 404);
     await page.locator('[data-testid=asof-slider]').fill(String(CYCLES));
     await page.locator('[data-testid=chart-study-scatter]').waitFor({ timeout: 15_000 });
+  });
+
+  it("says in the experiment list how many of a run's candidates were reviewed and reproduced, as /api/experiments counts them", async () => {
+    const listed = await api<{ experiments: { experimentId: string; reviews: { reviewed: number; reproduced: number } }[] }>('/api/experiments');
+    const reviews = listed.experiments.find((e) => e.experimentId === runs[1]!.experimentId)!.reviews;
+    assert.deepEqual([reviews.reviewed, reviews.reproduced], [3, 2]);
+    const item = page.locator(`[data-testid=experiment-item][data-experiment-id="${runs[1]!.experimentId}"]`);
+    assert.match((await item.textContent()) ?? '', /· 3 reviewed, 2 reproduced/);
+    const unreviewed = page.locator(`[data-testid=experiment-item][data-experiment-id="${runs[2]!.experimentId}"]`);
+    assert.doesNotMatch((await unreviewed.textContent()) ?? '', /reviewed/);
   });
 
   it('raised no page errors (CSP violations included)', () => {

@@ -56,7 +56,7 @@ async function loadExperiments() {
   }, [
     el('span', { class: 'name', text: e.name === e.experimentId ? e.experimentId : e.name + ' (' + e.experimentId + ')' }),
     el('span', { class: 'meta', text: e.status + ' · ' + e.cyclesDone + '/' + e.cyclesPlanned + ' cycles · ' +
-      e.candidates + ' candidates · ' + e.admitted + ' admitted' }),
+      e.candidates + ' candidates · ' + e.admitted + ' admitted' + reviewsText(e) }),
   ])])));
   $('experiments').removeAttribute('aria-busy');
   $('no-experiments').hidden = list.experiments.length > 0;
@@ -152,7 +152,18 @@ async function showStatusAsOf(position) {
   meta.textContent = then.status + ' · ' + then.cyclesDone + ' of ' + then.cyclesPlanned + ' cycles done' +
     (state.asOf.cycle === null || atEnd ? '' : ' as of cycle ' + state.asOf.cycle) +
     (now && (now.status !== then.status || now.cyclesDone !== then.cyclesDone) ? ' (at the head: ' + now.status + ', ' + now.cyclesDone + ' cycles)' : '') +
-    ' · admission threshold τ = ' + state.headStats.threshold;
+    ' · admission threshold τ = ' + state.headStats.threshold + reviewsText(then);
+}
+
+/**
+ * ` · 4 reviewed, 4 reproduced`: the experiment's reproducibility reviews (the `reviews` key of /api/experiments,
+ * counted over each candidate's latest verdict), or nothing when it has none.
+ * @param {any} e an entry of /api/experiments
+ */
+function reviewsText(e) {
+  const reviews = e.reviews;
+  if (!reviews || !reviews.reviewed) return '';
+  return ' · ' + reviews.reviewed + ' reviewed, ' + reviews.reproduced + ' reproduced';
 }
 
 async function showAsOf() {
