@@ -35,7 +35,9 @@ describe('nas-ledger stats', () => {
     assert.equal(rows.length, 3);
     for (const row of rows) for (const key of STATS_KEYS) assert.ok(key in row, `missing key ${key}`);
     const expected = cycleStatsRows(foldEvents(cycleStatisticsProjection, toRecordedEvents(history)), EXP)!;
-    assert.deepEqual(rows, JSON.parse(JSON.stringify(expected)));
+    // The projection's rows, plus the flag that marks a mean-accuracy t interval over fewer than 3 valid candidates.
+    const flagged = expected.map((c) => ({ ...c, meanAccuracyCISmallSample: c.meanAccuracyCI !== null && c.valid < 3 }));
+    assert.deepEqual(rows, JSON.parse(JSON.stringify(flagged)));
     const first = rows[0]!;
     assert.ok(Array.isArray(first.validRateCI) && (first.validRateCI as number[]).length === 2);
     assert.ok((first.validRate as number) > 0 && (first.validRate as number) < 1, 'rates are fractions');
@@ -47,8 +49,9 @@ describe('nas-ledger stats', () => {
     assert.match(table.stdout, /experiment exp-33, as of the end of cycle 2 \(position \d+ of \d+\)/);
     assert.match(table.stdout, /valid rate \[95% CI\]/);
     const lines = table.stdout.trim().split('\n');
-    assert.equal(lines.length, 5, 'title, header, rule and two cycles');
-    assert.deepEqual(lines.slice(3).map((l) => l.trim().split(/\s+/)[0]), ['1', '2']);
+    assert.equal(lines.length, 6, 'title, header, rule, two cycles and the reviews line');
+    assert.deepEqual(lines.slice(3, 5).map((l) => l.trim().split(/\s+/)[0]), ['1', '2']);
+    assert.match(lines[5]!, /^reviews: none yet \(nas-ledger review exp-33\)$/);
   });
 
   it('exits 3 (NOT_FOUND) for a point beyond the head, 2 (BAD_INPUT) for two as-of flags', async () => {
