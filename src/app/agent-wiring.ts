@@ -4,7 +4,7 @@ import type { GeneratorRef } from '../../domain/experiment/events';
 import type { EventStore } from '../ledger/event-store.port';
 import { resolveStoreLocation } from '../ledger/open-event-store';
 import { artifactDirFor } from '../ledger/artifact-store';
-import { startRealAgent, type RealAgent } from '../../gpu-agent/agent/real-agent';
+import { startRealAgent, type RealAgent, type RealAgentOptions } from '../../gpu-agent/agent/real-agent';
 import { initialGeneratorRef as initialRefOf } from '../../gpu-agent/generators/create-generator';
 
 /**
@@ -30,17 +30,8 @@ export function agentPlacement(storeUrl: string | undefined): { artifactDir: str
   return { artifactDir: artifactDirFor(storeUrl), hide: location.kind === 'pglite' ? [resolve(location.directory)] : [] };
 }
 
-export interface AgentStartOptions {
-  readonly device: string;
-  readonly workers?: number;
-  readonly valSubset?: number | null;
-  readonly timeoutS?: number;
-  readonly threads?: number;
-  readonly agentId?: string;
-  /** Checked at start-up (a run's dataset): a missing one fails before the experiment is registered. */
-  readonly dataset?: string;
-  readonly log?: (line: string) => void;
-}
+/** The real agent's options less what the wiring decides from the store URL (the store, artifacts, hidden paths). */
+export type AgentStartOptions = Omit<RealAgentOptions, 'store' | 'artifactDir' | 'hide'>;
 
 /** The PyTorch agent for the ledger at storeUrl: used by `run` (in process) and `nas-ledger agent` (stand-alone). */
 export function startAgentFor(store: EventStore, storeUrl: string | undefined, options: AgentStartOptions): Promise<RealAgent> {
