@@ -2,31 +2,18 @@
 
 Input: a JSON-lines file (one JSON array of token texts per program: the corpus, then the queries) and a JSON file of
 (query, corpus) pairs to estimate. Output (stdout): one JSON object with timings, peak memory, each query's
-verified near-duplicates, and the pair estimates. Shingles are the k tokens joined with NUL, UTF-8 encoded: the
-same shingles the TypeScript engine hashes.
+verified near-duplicates, and the pair estimates. Shingles are the k tokens joined with NUL, UTF-8 encoded
+(novelty_shingles.py): the same shingles the TypeScript engine hashes.
 """
 import argparse
 import json
-import resource
 import sys
 import time
 
 import datasketch
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
-
-
-def rss_mb():
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def shingles(tokens, k):
-    if not tokens:
-        return []
-    if len(tokens) < k:
-        return ['\x00'.join(tokens).encode('utf-8')]
-    return ['\x00'.join(tokens[i:i + k]).encode('utf-8') for i in range(len(tokens) - k + 1)]
+from novelty_shingles import query_and_peak_memory, rss_mb, shingles, token_chunks
 
 
 def main(argv):
@@ -50,9 +37,8 @@ def main(argv):
     update_total = 0.0   # update_batch only
     rss_before = rss_mb()
     sigs = []
-    chunk = []
 
-    def flush():
+    def flush(chunk):
         nonlocal sig_total, update_total, sig_cpu
         c0 = time.process_time()
         for tokens in chunk:
@@ -67,16 +53,9 @@ def main(argv):
             sigs.append(m)
         sig_cpu += time.process_time() - c0
         sigs[len(sigs) - len(chunk):] = [LeanMinHash(m) for m in sigs[len(sigs) - len(chunk):]]
-        chunk.clear()
 
-    with open(a.tokens, encoding='utf-8') as f:
-        for i, line in enumerate(f):
-            if limit <= i < a.n:
-                continue
-            chunk.append(json.loads(line))
-            if len(chunk) == 1000:
-                flush()
-    flush()
+    for chunk in token_chunks(a.tokens, skip=lambda i: limit <= i < a.n):
+        flush(chunk)
     corpus, queries = sigs[:limit], sigs[limit:]
 
     lsh = MinHashLSH(threshold=a.threshold, num_perm=a.perm)
@@ -98,14 +77,12 @@ def main(argv):
     with open(a.pairs, encoding='utf-8') as f:
         pairs = json.load(f)
     estimates = [float(queries[q].jaccard(corpus[j])) for q, j in pairs]
-    lat = np.array(latencies) * 1e3
     json.dump({
         'version': datasketch.__version__, 'numpy': np.__version__, 'python': sys.version.split()[0],
         'bands': lsh.b, 'rows': lsh.r,
         'signatures': len(sigs), 'signatureSeconds': sig_total, 'updateBatchSeconds': update_total,
         'insertSeconds': insert_s, 'signatureCpuSeconds': sig_cpu, 'insertCpuSeconds': insert_cpu,
-        'queryP50Ms': float(np.percentile(lat, 50)), 'queryP99Ms': float(np.percentile(lat, 99)),
-        'peakRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **query_and_peak_memory(latencies),
         'indexRssMb': rss_after - rss_before,
         'nearDuplicates': near, 'pairEstimates': estimates,
     }, sys.stdout)

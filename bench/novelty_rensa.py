@@ -1,7 +1,7 @@
 """rensa side of `npm run bench:novelty`: the same shingle sets as datasketch, rensa's bulk MinHash + RMinHashLSH.
 
 Input: the JSON-lines token file (the corpus, then the queries) the TypeScript side writes. Shingles are the k tokens
-joined with NUL, UTF-8 encoded, exactly as in novelty_datasketch.py. Signatures use rensa's fastest bulk path,
+joined with NUL, UTF-8 encoded, by novelty_shingles.py as for datasketch. Signatures use rensa's fastest bulk path,
 RMinHash.digest_matrix_from_token_byte_sets (one compact matrix per chunk of 1000 programs, no Python object per
 program). rensa's LSH needs a band count that divides the permutations, so it uses 16 bands x 16 rows (the nearest
 to datasketch's 13 x 19 for t = 0.85). A query is lsh.query then verification (estimated J > tau) on the stored
@@ -10,25 +10,12 @@ digests, like the other two engines. Output (stdout): one JSON object.
 import argparse
 import importlib.metadata
 import json
-import resource
 import sys
 import time
 
 import numpy as np
+from novelty_shingles import query_and_peak_memory, rss_mb, shingles, token_chunks
 from rensa import RMinHash, RMinHashLSH
-
-
-def rss_mb():
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def shingles(tokens, k):
-    if not tokens:
-        return []
-    if len(tokens) < k:
-        return ['\x00'.join(tokens).encode('utf-8')]
-    return ['\x00'.join(tokens[i:i + k]).encode('utf-8') for i in range(len(tokens) - k + 1)]
 
 
 def main(argv):
@@ -50,9 +37,8 @@ def main(argv):
     rss_before = rss_mb()
     index_rss = 0.0
     done = 0
-    chunk = []
 
-    def flush():
+    def flush(chunk):
         nonlocal shingle_s, digest_s, insert_s, shingle_cpu, digest_cpu, insert_cpu, done
         corpus_part = chunk[:max(0, a.n - done)]
         query_sets.extend(chunk[len(corpus_part):])
@@ -72,14 +58,9 @@ def main(argv):
             insert_cpu += c3 - c2
             corpus[done:done + len(corpus_part)] = np.asarray(matrix.to_rows(), dtype=np.uint32)
             done += len(corpus_part)
-        chunk.clear()
 
-    with open(a.tokens, encoding='utf-8') as f:
-        for line in f:
-            chunk.append(json.loads(line))
-            if len(chunk) == 1000:
-                flush()
-    flush()
+    for chunk in token_chunks(a.tokens):
+        flush(chunk)
     # The index's own growth: RSS after all inserts, less the stored digest matrix (kept for verification only).
     index_rss = rss_mb() - rss_before - corpus.nbytes / 2**20
 
@@ -100,14 +81,12 @@ def main(argv):
         found = sorted(int(c) for c in cands[(corpus[cands] == d).mean(axis=1) > a.tau]) if cands.size else []
         latencies.append(time.perf_counter() - t0)
         near.append(found)
-    lat = np.array(latencies) * 1e3
     signatures = a.n + len(queries)
     json.dump({
         'version': importlib.metadata.version('rensa'), 'bands': lsh.get_num_bands(), 'signatures': signatures,
         'shingleSeconds': shingle_s, 'digestSeconds': digest_s + qdigest_s, 'insertSeconds': insert_s,
         'shingleCpuSeconds': shingle_cpu, 'digestCpuSeconds': digest_cpu + qdigest_cpu, 'insertCpuSeconds': insert_cpu,
-        'queryP50Ms': float(np.percentile(lat, 50)), 'queryP99Ms': float(np.percentile(lat, 99)),
-        'peakRssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'indexRssMb': index_rss,
+        **query_and_peak_memory(latencies), 'indexRssMb': index_rss,
         'nearDuplicates': near,
     }, sys.stdout)
     return 0
