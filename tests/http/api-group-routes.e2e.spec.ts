@@ -2,7 +2,7 @@
  * The group routes of `nas-ledger serve` (group stats, the novelty sweep, theory of an experiment and of a group with
  * ?against=) against the CLI's --json on the same store, and their 400/404 JSON errors without stack traces.
  * The ledger is real and small: `replicate --generator sim` twice (full code and --delta, seeds 1 and 2, 2 cycles x 6)
- * and `ablate --novelty-thresholds 0.8,0.95` on the same seeds.
+ * and `ablate --novelty-thresholds 0.8,0.95` on the same seeds, and a small `ablate --seeds` group (1 cycle x 4).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,8 @@ async function sameAsCli(path: string, ...args: string[]): Promise<Record<string
 before(async () => {
   runs = (await cli<{ runs: typeof runs }>('replicate', ...SMALL, '--group-id', 'g-rep')).runs;
   await cli('replicate', ...SMALL, '--delta', '--group-id', 'g-delta');
+  await cli('ablate', '--seeds', '1,2', '--generator', 'sim', '--cycles', '1', '--candidates', '4', '--group-id', 'g-ablate');
+  // Last: the sweep it prints is read at the head it leaves, which the server's head must still be.
   sweep = await cli('ablate', '--novelty-thresholds', '0.8,0.95', ...SMALL, '--group-id', 'g-sweep');
   served = await serveStore(dir);
 });
@@ -68,6 +70,19 @@ describe('GET /api/groups/:id/novelty-sweep', () => {
     assert.deepEqual(reply.body, sweep);
     assert.deepEqual((reply.body.rows as { tau: number }[]).map((r) => r.tau), [0.8, 0.95]);
   });
+});
+
+describe('GET /api/groups/:id/novelty-sweep of a group that is not a sweep answered a row instead of refusing', () => {
+  const groups = [['g-rep', /"g-rep" is a replicate group/], ['g-ablate', /"g-ablate" is an ablation group \(ablate --seeds\)/]] as const;
+  for (const [group, kind] of groups) {
+    it(`400 BAD_INPUT for ${group}, the hint naming \`stats --group ${group}\` and its stats route`, async () => {
+      const reply = await api(`/api/groups/${group}/novelty-sweep`);
+      assertJsonError(reply, 400, /not a novelty-threshold sweep/);
+      assert.match(String(reply.body.message), kind);
+      assert.match(String(reply.body.hint), new RegExp(`\`nas-ledger stats --group ${group}\``));
+      assert.match(String(reply.body.hint), new RegExp(`/api/groups/${group}/stats`));
+    });
+  }
 });
 
 describe('GET /api/experiments/:id/theory and /api/groups/:id/theory', () => {

@@ -6,6 +6,7 @@ import { auditCorpus, noveltyAuditOf, type NoveltyAuditResult } from '../../../p
 import { ProjectionRunner } from '../projection-runner';
 import { validateQuery } from '../validate-query';
 import { findGroup, groupPosition } from '../group-point';
+import { requireNoveltySweep } from '../group-kind';
 import { GetNoveltySweepQuery, type NoveltySweepResult, type NoveltySweepRow } from './get-novelty-sweep.query';
 
 @QueryHandler(GetNoveltySweepQuery)
@@ -15,7 +16,9 @@ export class GetNoveltySweepHandler implements IQueryHandler<GetNoveltySweepQuer
   async execute(query: GetNoveltySweepQuery): Promise<NoveltySweepResult> {
     validateQuery(query);
     const asOf = query.asOf.toAsOf();
-    const position = await groupPosition(this.runner, await findGroup(this.runner, query.groupId), asOf);
+    const atHead = await findGroup(this.runner, query.groupId);
+    requireNoveltySweep(atHead);
+    const position = await groupPosition(this.runner, atHead, asOf);
     const { view, head } = await this.runner.viewAt(theoryProjection, position);
     const group = groupOf(view.groups, query.groupId);
     const rows: NoveltySweepRow[] = [];
