@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '../../../domain/shared/event-envelope';
-import { LedgerError } from '../../../domain/shared/ledger-error';
 import { ChainVerifier, eventHash, GENESIS_HASH, type ChainBreak } from '../hash-chain';
+import { checkImportLines, type ImportOptions } from '../import-lines';
 import { integrityError } from '../read-verifier';
-import { checkRecordedShape } from '../envelope-validation';
 import { translateWriteError } from './appends';
 import { INSERT_EVENTS_SQL, insertEventsParams } from './event-rows';
 import type { SqlReads } from './reads';
@@ -39,10 +38,7 @@ export interface ImportResult {
   readonly head: number;
 }
 
-export interface ImportOptions {
-  /** Refuses an event the application does not know; returns a reason, or null when acceptable. */
-  readonly rejectEvent?: (event: RecordedEvent) => string | null;
-}
+export type { ImportOptions } from '../import-lines';
 
 /** Recomputes the whole chain from genesis; names the first position that does not verify. */
 export async function verifyChain(reads: SqlReads): Promise<VerifyResult> {
@@ -95,9 +91,7 @@ export async function importEvents(client: SqlClient, source: AsyncIterable<Reco
   return client.transaction(async (tx) => {
     const headRows = await tx.query<{ p: string | number; h: string }>(
       'select global_position as p, hash as h from ledger_events order by global_position desc limit 1');
-    const storeHead = Number(headRows[0]?.p ?? 0);
-    let verifier: ChainVerifier | null = storeHead === 0 ? new ChainVerifier() : null;
-    let alreadyPresent = 0;
+    const storeHead = { position: Number(headRows[0]?.p ?? 0), hash: headRows[0]?.h ?? GENESIS_HASH };
     let imported = 0;
     let batch: RecordedEvent[] = [];
     const flush = async (): Promise<void> => {
@@ -106,57 +100,24 @@ export async function importEvents(client: SqlClient, source: AsyncIterable<Reco
       imported += batch.length;
       batch = [];
     };
-    let line = 0;
-    for await (const raw of source as AsyncIterable<RecordedEvent>) {
-      line++;
-      const event = checkRecordedShape(raw, line);
-      const rejection = options.rejectEvent?.(event);
-      if (rejection) {
-        throw new LedgerError('BAD_INPUT', `event ${line} (position ${event.globalPosition}, ${event.type} v${event.schemaVersion}): ${rejection}`,
-          'Import only ledgers written by a compatible nas-ledger version; nothing was imported.', { line, globalPosition: event.globalPosition });
-      }
-      if (event.globalPosition <= storeHead) {
-        const stored = await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [event.globalPosition]);
-        if (stored[0]?.h !== event.hash) {
-          throw new LedgerError('REFUSED', `the file does not continue this store: position ${event.globalPosition} differs`,
-            'Import into an empty store, or a file exported from this store and extended; nothing was imported.',
-            { globalPosition: event.globalPosition });
-        }
-        alreadyPresent++;
-        continue;
-      }
-      verifier ??= await verifierAt(tx, event.globalPosition - 1, storeHead, event.prevHash);
-      if (!verifier.check(event)) {
-        const b = verifier.firstBreak!;
-        throw new LedgerError('INTEGRITY', `the file's chain does not verify at position ${b.position}: ${b.reason}`,
-          'The file was altered or truncated; export it again from the source store. Nothing was imported.',
-          { globalPosition: b.position, line });
-      }
+    const { alreadyPresent, head } = await checkImportLines(source, options, {
+      head: storeHead,
+      hashAt: async (position) => (await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [position]))[0]?.h,
+      verifierAfterHead: () => verifierAfter(tx, storeHead),
+    }, async (event) => {
       batch.push(event);
       if (batch.length >= 1000) await flush();
-    }
+    });
     await flush();
-    const head = Math.max(storeHead, verifier?.lastPosition ?? storeHead);
     return { imported, alreadyPresent, head };
   }, { advisoryLock: APPEND_LOCK_KEY, notify: APPENDED_CHANNEL }).catch((error: unknown) => {
     throw translateWriteError(error, '(import)');
   });
 }
 
-/** A verifier that continues the stored chain at `position`, which must be the store's head. */
-async function verifierAt(tx: SqlExecutor, position: number, storeHead: number, prevHash: string): Promise<ChainVerifier> {
-  if (position !== storeHead) {
-    throw new LedgerError('REFUSED', `the file starts at position ${position + 1} but the store's head is ${storeHead}`,
-      'The file must continue the store exactly (its first new event at head + 1); nothing was imported.');
-  }
-  const head = await tx.query<{ h: string }>('select hash as h from ledger_events where global_position = $1', [position]);
-  const headHash = head[0]?.h ?? GENESIS_HASH;
-  if (prevHash !== headHash) {
-    throw new LedgerError('REFUSED', `the file does not continue this store: its event at position ${position + 1} follows another chain`,
-      'Import into an empty store, or a file exported from this store and extended; nothing was imported.',
-      { globalPosition: position + 1 });
-  }
+/** A verifier that continues the stored chain after its head, knowing every stream's version there. */
+async function verifierAfter(tx: SqlExecutor, head: { readonly position: number; readonly hash: string }): Promise<ChainVerifier> {
   const versions = await tx.query<{ s: string; v: number }>(
     'select stream_id as s, max(stream_version) as v from ledger_events group by stream_id');
-  return new ChainVerifier(position, headHash, new Map(versions.map((r) => [r.s, r.v])));
+  return new ChainVerifier(head.position, head.hash, new Map(versions.map((r) => [r.s, r.v])));
 }

@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../../domain/shared/ledger-error';
 import { canonicalText } from '../../canonical-text';
-import { checkRecordedShape } from '../../envelope-validation';
 import { ChainVerifier } from '../../hash-chain';
-import type { ImportOptions, ImportResult } from '../../sql/verify-import';
+import { checkImportLines, type ImportOptions } from '../../import-lines';
+import type { ImportResult } from '../../sql/verify-import';
 import type { KurrentDbAppends } from './kurrentdb-appends';
 import type { KurrentDbLog } from './kurrentdb-log';
 import { storedFromRecorded, type StoredRecord } from './kurrentdb-mapping';
@@ -21,45 +21,15 @@ const BATCH = 100;
 export async function importIntoKurrentDb(streams: KurrentDbStreams, log: KurrentDbLog, appends: KurrentDbAppends,
   source: AsyncIterable<RecordedEvent> | Iterable<RecordedEvent>, options: ImportOptions): Promise<ImportResult> {
   const storeHead = await log.checkedHead();
-  let verifier: ChainVerifier | null = storeHead.position === 0 ? new ChainVerifier() : null;
-  let alreadyPresent = 0;
   const fresh: StoredRecord[] = [];
-  let line = 0;
-  for await (const raw of source as AsyncIterable<RecordedEvent>) {
-    line++;
-    const event = checkRecordedShape(raw, line);
-    const rejection = options.rejectEvent?.(event);
-    if (rejection) {
-      throw new LedgerError('BAD_INPUT', `event ${line} (position ${event.globalPosition}, ${event.type} v${event.schemaVersion}): ${rejection}`,
-        'Import only ledgers written by a compatible nas-ledger version; nothing was imported.', { line, globalPosition: event.globalPosition });
-    }
-    if (event.globalPosition <= storeHead.position) {
-      if ((await log.hashAt(event.globalPosition)) !== event.hash) {
-        throw new LedgerError('REFUSED', `the file does not continue this store: position ${event.globalPosition} differs`,
-          'Import into an empty store, or a file exported from this store and extended; nothing was imported.', { globalPosition: event.globalPosition });
-      }
-      alreadyPresent++;
-      continue;
-    }
-    if (!verifier) {
-      if (event.globalPosition !== storeHead.position + 1) {
-        throw new LedgerError('REFUSED', `the file starts at position ${event.globalPosition} but the store's head is ${storeHead.position}`,
-          'The file must continue the store exactly (its first new event at head + 1); nothing was imported.');
-      }
-      if (event.prevHash !== storeHead.hash) {
-        throw new LedgerError('REFUSED', `the file does not continue this store: its event at position ${event.globalPosition} follows another chain`,
-          'Import into an empty store, or a file exported from this store and extended; nothing was imported.', { globalPosition: event.globalPosition });
-      }
-      // Stream versions are checked by the server: each stream is written at the exact revision before its first event.
-      verifier = new ChainVerifier(storeHead.position, storeHead.hash, 'unknown');
-    }
-    if (!verifier.check(event)) {
-      const b = verifier.firstBreak!;
-      throw new LedgerError('INTEGRITY', `the file's chain does not verify at position ${b.position}: ${b.reason}`,
-        'The file was altered or truncated; export it again from the source store. Nothing was imported.', { globalPosition: b.position, line });
-    }
+  const { alreadyPresent, head } = await checkImportLines(source, options, {
+    head: storeHead,
+    hashAt: (position) => log.hashAt(position),
+    // Stream versions are checked by the server: each stream is written at the exact revision before its first event.
+    verifierAfterHead: () => new ChainVerifier(storeHead.position, storeHead.hash, 'unknown'),
+  }, (event) => {
     fresh.push(storedFromRecorded(event, canonicalText(event.data) ?? 'null', canonicalText(event.metadata) ?? 'null'));
-  }
+  });
   for (let i = 0; i < fresh.length; i += BATCH) {
     try {
       await streams.appendAtomically(importWrites(appends, fresh.slice(i, i + BATCH)));
@@ -69,7 +39,7 @@ export async function importIntoKurrentDb(streams: KurrentDbStreams, log: Kurren
         'Stop other writers and run the import again: it continues from what is already there.', { imported: i });
     }
   }
-  return { imported: fresh.length, alreadyPresent, head: Math.max(storeHead.position, verifier?.lastPosition ?? storeHead.position) };
+  return { imported: fresh.length, alreadyPresent, head };
 }
 
 /** One batch: each stream at the revision before its first event, the log at the position before the batch, the ids. */
