@@ -57,20 +57,46 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 
 type WriterMessage = WriterAck | { kind: 'ready' } | { kind: 'done'; conflicts: number } | { kind: 'error'; message: string; code?: string };
 
+interface Writer {
+  readonly acks: WriterAck[];
+  readonly messages: WriterMessage[];
+  readonly ready: Promise<void>;
+  /** Resolves at the first acknowledged append (the writer has provably committed), or when the writer exits. */
+  readonly firstAck: Promise<void>;
+  readonly exited: Promise<string>;
+  readonly kill: () => void;
+}
+
 /** Forks a writer and collects what it reports; `exited` resolves with the exit code or signal. */
-function startWriter(args: string[]): { acks: WriterAck[]; messages: WriterMessage[]; ready: Promise<void>; exited: Promise<string>; kill: () => void } {
+function startWriter(args: string[]): Writer {
   const child = fork(WRITER, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const acks: WriterAck[] = [];
   const messages: WriterMessage[] = [];
   let markReady!: () => void;
+  let markAcked!: () => void;
   const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const firstAck = new Promise<void>((resolve) => { markAcked = resolve; });
   child.on('message', (m: WriterMessage) => {
     messages.push(m);
-    if (m.kind === 'ack') acks.push(m);
+    if (m.kind === 'ack') { acks.push(m); markAcked(); }
     if (m.kind === 'ready') markReady();
   });
-  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => { markReady(); resolve(signal ?? String(code)); }));
-  return { acks, messages, ready, exited, kill: () => child.kill('SIGKILL') };
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => { markReady(); markAcked(); resolve(signal ?? String(code)); }));
+  return { acks, messages, ready, firstAck, exited, kill: () => child.kill('SIGKILL') };
+}
+
+/** Waits for every writer's first acknowledged append; a writer that never gets one in `timeoutMs` fails the test by name. */
+async function untilEachAcked(writers: readonly Writer[], names: readonly string[], timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no acknowledged append within ${timeoutMs} ms from ${
+      names.filter((_n, i) => writers[i]!.acks.length === 0).join(', ')}: ${JSON.stringify(writers.flatMap((w) => w.messages.filter((m) => m.kind !== 'ack')))}`)), timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(writers.map((w) => w.firstAck)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Stream versions contiguous from 0, positions strictly increasing and contiguous, chain intact. */
@@ -796,12 +822,17 @@ export function eventStoreContract(harness: StoreHarness): void {
         const allAcks: WriterAck[] = [];
         for (let round = 0; round < rounds; round++) {
           const count = harness.multiProcess ? 3 : 1;
-          const procs = Array.from({ length: count }, (_, w) => startWriter(['crash', location, `r${round}w${w}`, '3']));
-          await Promise.all(procs.map((p) => p.ready));
-          await new Promise((r) => setTimeout(r, 150 + Math.random() * 500));
+          const names = Array.from({ length: count }, (_, w) => `r${round}w${w}`);
+          const procs = names.map((name) => startWriter(['crash', location, name, '3']));
+          // The kill window is measured from the moment every writer has committed an append (its first ack), not
+          // from the spawn: a loaded machine starts writers slowly, and a kill before the first commit proves nothing.
+          // The wait is long because only a writer that never appends fails it; the kill point stays random.
+          await untilEachAcked(procs, names, 120_000);
+          await new Promise((r) => setTimeout(r, Math.random() * 500));
           for (const p of procs) p.kill();
           const exits = await Promise.all(procs.map((p) => p.exited));
           assert.deepEqual(exits, procs.map(() => 'SIGKILL'), `writers were killed, not finished: ${JSON.stringify(procs.flatMap((p) => p.messages.filter((m) => m.kind === 'error')))}`);
+          procs.forEach((p, w) => assert.ok(p.acks.length > 0, `${names[w]} had appends acknowledged before it was killed`));
           allAcks.push(...procs.flatMap((p) => p.acks));
           const store = await harness.open(location);
           try {
@@ -820,7 +851,6 @@ export function eventStoreContract(harness: StoreHarness): void {
             await store.close();
           }
         }
-        assert.ok(allAcks.length > 0, 'the writers got some appends acknowledged before being killed');
       });
     });
   });
