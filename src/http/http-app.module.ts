@@ -2,9 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '../ledger/event-store.port';
 import { QueriesModule } from '../queries/queries.module';
-import { ApiController } from './api.controller';
-import { PageController } from './page.controller';
-import { LiveController } from './live.controller';
+import { HTTP_CONTROLLERS } from './api-routes';
 import { LedgerErrorFilter } from './ledger-error.filter';
 import { httpValidationPipe } from './validation.pipe';
 import { ARTIFACTS_DIR } from './artifacts-dir.token';
@@ -17,7 +15,7 @@ export class HttpAppModule {
     return {
       module: HttpAppModule,
       imports: [QueriesModule.withStore(store)],
-      controllers: [ApiController, LiveController, PageController],
+      controllers: [...HTTP_CONTROLLERS],
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: ARTIFACTS_DIR, useValue: artifactsDir },

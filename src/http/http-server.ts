@@ -9,6 +9,7 @@ import { artifactDirFor } from '../ledger/artifact-store';
 import { SnapshotMaintainer } from '../queries/snapshot-maintainer';
 import { HttpAppModule } from './http-app.module';
 import { hostGuard, LOOPBACK_NAMES, methodGuard } from './request-guards';
+import { httpRoutes } from './api-routes';
 
 /**
  * Connections that send nothing, or send slowly, must not hold a socket forever: a request's headers must arrive
@@ -58,7 +59,7 @@ export async function startHttpServer(store: EventStore, options: HttpServerOpti
   server.setTimeout(HTTP_TIMEOUTS.SOCKET_IDLE_TIMEOUT_MS); // no 'timeout' listener: the socket is destroyed
   let boundPort = options.port;
   app.use(hostGuard([...LOOPBACK_NAMES, options.host, ...(options.allowHosts ?? [])], () => boundPort));
-  app.use(methodGuard);
+  app.use(methodGuard(httpRoutes()));
   try {
     await app.listen(options.port, options.host);
   } catch (error) {

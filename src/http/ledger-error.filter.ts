@@ -1,5 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { LedgerError, type ErrorCode } from '../../domain/shared/ledger-error';
+import { apiRoutes } from './api-routes';
 
 /** Framework errors (unknown route, wrong method) speak the same {code, message, hint} language as ours. */
 const CODE_BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -8,6 +9,8 @@ const CODE_BY_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
 };
 
 const GENERAL_HINT = 'See `nas-ledger serve --help` for the routes and their query parameters.';
+/** Read once from the controllers' route metadata: the same list `serve --help` prints. */
+const UNKNOWN_ROUTE_HINT = `The API is read with GET: ${apiRoutes().join(', ')}; the dashboard is at /. ${GENERAL_HINT}`;
 
 interface JsonResponse {
   status(code: number): JsonResponse;
@@ -40,8 +43,7 @@ function toLedgerError(exception: unknown): LedgerError {
     const status = exception.getStatus();
     const code = CODE_BY_HTTP_STATUS[status];
     if (code) {
-      return new LedgerError(code, exception.message,
-        status === 404 ? 'The API lives under /api: experiments, experiments/:id/stats, experiments/:id/candidates, provenance/:id, head.' : undefined);
+      return new LedgerError(code, exception.message, status === 404 ? UNKNOWN_ROUTE_HINT : undefined);
     }
   }
   return LedgerError.from(exception);

@@ -3,10 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Names a browser on this machine uses for a loopback server; a DNS-rebinding page sends its own name instead. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
 
-/** The read-only routes (ApiController, PageController): anything but GET/HEAD on them is 405, not 404. */
-const ROUTES: readonly RegExp[] = [
-  /^\/$/, /^\/api\/experiments\/?$/, /^\/api\/experiments\/[^/]+\/(stats|candidates)\/?$/, /^\/api\/provenance\/[^/]+\/?$/, /^\/api\/head\/?$/, /^\/api\/live\/?$/,
-];
 const ALLOWED_METHODS = 'GET, HEAD';
 
 type Next = (error?: unknown) => void;
@@ -50,15 +46,27 @@ export function hostGuard(allowedNames: readonly string[], boundPort: () => numb
   };
 }
 
-/** The API is read-only: other methods on its routes are 405 with Allow (unknown paths stay 404). */
-export const methodGuard: Middleware = (req, res, next) => {
-  const path = (req.url ?? '/').split('?')[0]!;
-  if (req.method === 'GET' || req.method === 'HEAD' || !ROUTES.some((route) => route.test(path))) {
-    next();
-    return;
-  }
-  sendError(res, 405, {
-    code: 'UNSUPPORTED', message: `${req.method} is not allowed on ${path}`,
-    hint: 'The API is read-only: use GET. See `nas-ledger serve --help` for the routes.', details: { allow: ALLOWED_METHODS },
-  }, { allow: ALLOWED_METHODS });
-};
+/** `/api/groups/:id/stats` as a pattern a request path matches (any one segment for a parameter, a trailing slash allowed). */
+export function routePattern(route: string): RegExp {
+  const segments = route.split('/').filter((s) => s !== '').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^/${segments.join('/')}${segments.length ? '/?' : ''}$`);
+}
+
+/**
+ * The API is read-only: other methods on its routes (the controllers' routes, as apiRoutes and the page's `/` give them)
+ * are 405 with Allow; unknown paths stay 404.
+ */
+export function methodGuard(routes: readonly string[]): Middleware {
+  const patterns = routes.map(routePattern);
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' || req.method === 'HEAD' || !patterns.some((pattern) => pattern.test(path))) {
+      next();
+      return;
+    }
+    sendError(res, 405, {
+      code: 'UNSUPPORTED', message: `${req.method} is not allowed on ${path}`,
+      hint: 'The API is read-only: use GET. See `nas-ledger serve --help` for the routes.', details: { allow: ALLOWED_METHODS },
+    }, { allow: ALLOWED_METHODS });
+  };
+}

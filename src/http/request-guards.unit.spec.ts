@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostName, parseHostHeader } from './request-guards';
+import { hostName, parseHostHeader, routePattern } from './request-guards';
 
 describe('Host header parsing for the DNS-rebinding guard', () => {
   it('splits names, IPv6 literals and ports; lower-cases the name', () => {
@@ -17,5 +17,14 @@ describe('Host header parsing for the DNS-rebinding guard', () => {
     assert.equal(hostName('::1'), '[::1]');
     assert.equal(hostName('127.0.0.1'), '127.0.0.1');
     assert.equal(hostName('[::1]'), '[::1]');
+  });
+});
+
+describe('route patterns for the read-only method guard', () => {
+  it('match a route with any one segment for each parameter and an optional trailing slash, and nothing longer or shorter', () => {
+    const stats = routePattern('/api/groups/:id/stats');
+    for (const path of ['/api/groups/g-1/stats', '/api/groups/g-1/stats/']) assert.ok(stats.test(path), path);
+    for (const path of ['/api/groups/stats', '/api/groups/a/b/stats', '/api/groups/g-1/stats/x', '/xapi/groups/g/stats']) assert.ok(!stats.test(path), path);
+    assert.deepEqual(['/', '/api'].map((p) => routePattern('/').test(p)), [true, false]);
   });
 });

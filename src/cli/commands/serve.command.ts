@@ -3,6 +3,7 @@ import { LedgerError } from '../../../domain/shared/ledger-error';
 import { intOption, log, printJson, untilStopSignal } from '../cli-context';
 import { openEventStore } from '../../ledger/open-event-store';
 import { startHttpServer } from '../../http/http-server';
+import { apiRoutes } from '../../http/api-routes';
 import { readsThroughSocket } from '../../ledger/read-socket/read-through-socket';
 import { artifactDirFor } from '../../ledger/artifact-store';
 
@@ -17,8 +18,8 @@ interface ServeFlags {
 
 export function register(program: Command): void {
   program.command('serve')
-    .description('Serve the read-only JSON API (/api/experiments, /api/experiments/:id/stats|candidates, /api/provenance/:id,\n' +
-      '/api/head; as-of points via ?asOfCycle=|asOfPosition=|asOfTime=) and the dashboard page at /. Stops on Ctrl-C / SIGTERM.')
+    .description('Serve the read-only JSON API under /api (the routes below) and the dashboard page at /. Stops on Ctrl-C / SIGTERM.')
+    .addHelpText('after', routesHelp())
     .option('--store <url>', 'ledger store: postgres://… or a directory (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
     .option('--port <port>', 'TCP port; 0 picks a free one', portOption, 8080)
     .option('--host <host>', 'address to listen on; 0.0.0.0 exposes the (unauthenticated) API to the network', '127.0.0.1')
@@ -43,6 +44,16 @@ export function register(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** The routes as the controllers declare them (the unknown-route hint lists the same), then their query parameters. */
+function routesHelp(): string {
+  return ['', 'Routes (GET; /api/live is server-sent events, one `head` event per append):', ...apiRoutes().map((route) => `  ${route}`), '',
+    'Query parameters:',
+    '  as of a point: ?asOfCycle=N | ?asOfPosition=P | ?asOfTime=ISO (one at most; none: the head;',
+    '    /api/experiments, /api/groups and the study routes take a position or a time only)',
+    '  candidates: ?cycle=N   diff: ?from=&to= (cycle:N, position:P, time:ISO, N, start, head)',
+    '  show: ?experiment=ID   theory: ?against=ID'].join('\n');
 }
 
 function portOption(value: string): number {
