@@ -1,18 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { openEventStore } from '../../ledger/open-event-store';
-import { repoRoot } from '../../shared/repo-root';
 import { intOption, log, printJson, printLine, storeFromFlagOrEnv } from '../cli-context';
+import { addJobOptions, addLedgerOptions, requireExperimentOrResume, toolVersion, type ResumableJobFlags } from '../options/resumable-job';
 import { decisionsOf, resumeReview, runReview } from '../../app/review-runner';
 import type { DecisionsReport } from '../../reviews/decisions';
 import type { ReviewRecord } from '../../app/review-ledger';
 
-interface ReviewFlags {
+interface ReviewFlags extends ResumableJobFlags {
   cycle?: number; admitted?: boolean; candidates?: string; sample?: number; seed?: number; device?: string; tolerance: string;
-  regenerate?: boolean; decisions?: boolean; threads?: number; agents?: number; id?: string; resume?: string; store?: string; bus?: string; json?: boolean;
+  regenerate?: boolean; decisions?: boolean; threads?: number;
 }
+
+const REVIEW_JOB = { command: 'review', noun: 'review', idInfix: 'review', resumes: 'only missing verdicts are re-run' } as const;
 
 /** Default --tolerance (docs/reviews.md says why): about one binomial standard error of accuracy over 1,000 validation images. */
 export const DEFAULT_REVIEW_TOLERANCE = '0.02';
@@ -26,12 +26,8 @@ export function parseTolerance(value: string): number {
   return n;
 }
 
-function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 export function register(program: Command): void {
-  program.command('review [experiment]')
+  const review = program.command('review [experiment]')
     .description('Reproducibility review: re-run what the ledger recorded (same code, sandbox, stages and protocol values), compare it to the\n' +
       'record and record a verdict per candidate on the review\'s own stream: reproduced | within-tolerance | diverged | not-reproducible.\n' +
       'Nothing about the original candidates is changed. A review killed midway carries on with --resume <review>.')
@@ -45,19 +41,14 @@ export function register(program: Command): void {
       DEFAULT_REVIEW_TOLERANCE)
     .option('--regenerate', 'also regenerate each candidate from the recorded generator version, seed, index and parent, and compare the code hash')
     .option('--decisions', 're-derive every novelty verdict and admission from the log prefix before it and report any that differ')
-    .option('--threads <n>', 'torch threads for the re-runs (default: the recorded count; another count is a named difference)', intOption('--threads', 1))
-    .option('--agents <n>', 'agents in this process (default 1 on the in-process bus, 0 on Kafka)', intOption('--agents', 0))
-    .option('--id <review>', 'the review id (default: <experiment>.review-<time>-<random>)')
-    .option('--resume <review>', 'carry on with a review that was interrupted: only missing verdicts are re-run')
-    .option('--store <url>', 'ledger: a directory (embedded) or postgres://... (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
-    .option('--bus <url>', 'inproc | kafka://host:port', 'inproc')
-    .option('--json', 'print the review as JSON on stdout')
+    .option('--threads <n>', 'torch threads for the re-runs (default: the recorded count; another count is a named difference)', intOption('--threads', 1));
+  addLedgerOptions(addJobOptions(review, REVIEW_JOB), 'print the review as JSON on stdout')
     .action(async (experimentId: string | undefined, flags: ReviewFlags) => {
       const tolerance = parseTolerance(flags.tolerance);
       if (flags.device !== undefined && !['cpu', 'cuda', 'auto'].includes(flags.device)) {
         throw new LedgerError('BAD_INPUT', `--device expects cpu, cuda or auto, got "${flags.device}"`);
       }
-      if (!experimentId && !flags.resume) throw new LedgerError('BAD_INPUT', 'review needs an experiment, or --resume <review>', 'nas-ledger review <experiment> [--admitted]');
+      requireExperimentOrResume(experimentId, flags, REVIEW_JOB, 'nas-ledger review <experiment> [--admitted]');
       const storeUrl = storeFromFlagOrEnv(flags.store);
       const store = await openEventStore(storeUrl);
       try {

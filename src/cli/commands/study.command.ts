@@ -1,12 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import { HEAD, type AsOf } from '../../../projections/shared/as-of';
 import type { ProxyStudyReport } from '../../../projections/proxy-study/query';
 import { openEventStore } from '../../ledger/open-event-store';
-import { repoRoot } from '../../shared/repo-root';
 import { checkWritableFile, intOption, log, printJson, printLine, storeFromFlagOrEnv } from '../cli-context';
+import { addJobOptions, addLedgerOptions, requireExperimentOrResume, toolVersion, type ResumableJobFlags } from '../options/resumable-job';
 import { addQueryOptions, asOfFromCli, type AsOfCliOptions } from '../queries/as-of-options';
 import { checkOutFile } from '../../exports/output-target';
 import { writePlotFile } from '../../plots/write-plot';
@@ -16,20 +15,17 @@ import { listProxyStudies, proxyFullPairsCsv, proxyScatterSvg, readProxyStudy, t
 /** CPU defaults that finish in minutes (docs/studies.md); the paper's settings are --top-k 20 --epochs 50 on a GPU. */
 export const STUDY_DEFAULTS = { topK: 8, epochs: 3, proxySeeds: 3, from: 'valid' } as const;
 
-interface ProxyFlags {
-  topK: number; epochs: number; proxySeeds: number; from: string; device?: string; workers?: number; agents?: number; id?: string; resume?: string;
-  store?: string; bus: string; json?: boolean; plot?: string; out?: string;
+interface ProxyFlags extends ResumableJobFlags {
+  topK: number; epochs: number; proxySeeds: number; from: string; device?: string; workers?: number; plot?: string; out?: string;
 }
+
+const PROXY_JOB = { command: 'study proxy', noun: 'study', idInfix: 'proxy', resumes: 'only trainings not yet recorded run' } as const;
 
 type ReportFlags = AsOfCliOptions & { plot?: string; out?: string };
 
-function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 export function register(program: Command): void {
   const study = program.command('study').description('Studies that check the papers\' claims on a recorded experiment, each on its own stream.');
-  study.command('proxy [experiment]')
+  const proxy = study.command('proxy [experiment]')
     .description('Proxy reliability (seed 000 §5): full-train the top-k candidates by proxy accuracy for N epochs, re-run each one\'s proxy under\n' +
       'R seeds, and report SNR, Pearson / Spearman / Kendall τ-b with p-values, the predicted ρ_S = (6/π)·asin(ρ/2) and Bonferroni\n' +
       'over the studies in the ledger. Every training is an event on study-<id>; a study killed midway carries on with --resume.')
@@ -38,17 +34,13 @@ export function register(program: Command): void {
     .option('--proxy-seeds <r>', 'proxy re-runs per candidate, for the noise variance (at least 3)', intOption('--proxy-seeds', 0), STUDY_DEFAULTS.proxySeeds)
     .option('--from <source>', 'admitted | valid: the candidates to rank', STUDY_DEFAULTS.from)
     .option('--device <d>', 'cpu | cuda (default cpu)')
-    .option('--workers <n>', 'runners of the in-process agent (default: the device\'s suggestion)', intOption('--workers', 1))
-    .option('--agents <n>', 'agents in this process (default 1 on the in-process bus, 0 on Kafka)', intOption('--agents', 0))
-    .option('--id <study>', 'the study id (default: <experiment>.proxy-<time>-<random>)')
-    .option('--resume <study>', 'carry on with a study that was interrupted: only trainings not yet recorded run')
+    .option('--workers <n>', 'runners of the in-process agent (default: the device\'s suggestion)', intOption('--workers', 1));
+  addJobOptions(proxy, PROXY_JOB)
     .option('--plot <file.svg>', 'write the scatter plot (proxy vs full accuracy)')
-    .option('--out <file.csv>', 'write proxy_full_pairs.csv')
-    .option('--store <url>', 'ledger: a directory (embedded) or postgres://... (default $NAS_LEDGER_STORE, then ./.nas-ledger)')
-    .option('--bus <url>', 'inproc | kafka://host:port', 'inproc')
-    .option('--json', 'print the report as JSON on stdout')
+    .option('--out <file.csv>', 'write proxy_full_pairs.csv');
+  addLedgerOptions(proxy, 'print the report as JSON on stdout')
     .action(async (experimentId: string | undefined, flags: ProxyFlags) => {
-      if (!experimentId && !flags.resume) throw new LedgerError('BAD_INPUT', 'study proxy needs an experiment, or --resume <study>', 'nas-ledger study proxy <experiment> [--top-k 8]');
+      requireExperimentOrResume(experimentId, flags, PROXY_JOB, 'nas-ledger study proxy <experiment> [--top-k 8]');
       if (flags.from !== 'admitted' && flags.from !== 'valid') throw new LedgerError('BAD_INPUT', `--from expects admitted or valid, got "${flags.from}"`);
       checkOutputs(flags);
       const storeUrl = storeFromFlagOrEnv(flags.store);
