@@ -6,32 +6,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, serveStore, type ServedLedger } from './serve-fixture';
-import { assertJsonError, fetchJson } from './api-reply';
+import { cliComparedLedger } from './serve-fixture';
+import { assertJsonError } from './api-reply';
 
-const parent = mkdtempSync(join(tmpdir(), 'nas-api-groups-'));
-const dir = join(parent, 'ledger');
+const ledger = cliComparedLedger('nas-api-groups-');
+const { api, cli, sameAsCli } = ledger;
 const SMALL = ['--seeds', '1,2', '--generator', 'sim', '--cycles', '2', '--candidates', '6'];
-let served: ServedLedger;
 let runs: { seed: number; experimentId: string }[] = [];
 /** What `ablate --novelty-thresholds --json` printed: the sweep read back at the head it left. */
 let sweep: Record<string, unknown>;
-const api = (path: string) => fetchJson(new URL(path, served.url).toString());
-async function cli<T>(...args: string[]): Promise<T> {
-  const run = await runCli([...args, '--store', dir, '--json'], { NAS_LEDGER_STORE: '', NAS_LEDGER_ARTIFACTS: '' });
-  assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
-async function sameAsCli(path: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const reply = await api(path);
-  assert.equal(reply.status, 200, `${path}: ${reply.text}`);
-  assert.match(reply.contentType, /^application\/json/);
-  assert.deepEqual(reply.body, await cli(...args), path);
-  return reply.body;
-}
 
 before(async () => {
   runs = (await cli<{ runs: typeof runs }>('replicate', ...SMALL, '--group-id', 'g-rep')).runs;
@@ -39,13 +22,10 @@ before(async () => {
   await cli('ablate', '--seeds', '1,2', '--generator', 'sim', '--cycles', '1', '--candidates', '4', '--group-id', 'g-ablate');
   // Last: the sweep it prints is read at the head it leaves, which the server's head must still be.
   sweep = await cli('ablate', '--novelty-thresholds', '0.8,0.95', ...SMALL, '--group-id', 'g-sweep');
-  served = await serveStore(dir);
+  await ledger.serve();
 });
 
-after(async () => {
-  await served?.stop();
-  rmSync(parent, { recursive: true, force: true });
-});
+after(() => ledger.remove());
 
 describe('GET /api/groups/:id/stats', () => {
   it('equals `stats --group --json` at the head and as of cycle 1, one row per cycle over both seeds', async () => {
@@ -103,6 +83,8 @@ describe('group routes: bad input is a JSON error with the LedgerError status, n
     ['/api/groups/g-rep/theory?against=no-such-group', 404, /--against "no-such-group" is neither an experiment nor a group/],
     ['/api/groups/g-rep/stats?asOfCycle=9', 404, /cycle 9 of experiment .* has not completed/],
     ['/api/groups/g-rep/stats?asOfPosition=999999', 404, /beyond the head/],
+    // Before its first run a sweep answered 200 with no rows, where group stats said the group had no run yet.
+    ['/api/groups/g-sweep/novelty-sweep?asOfPosition=1', 404, /group "g-sweep" has no run registered by position 1/],
     ['/api/groups/g-rep/theory?against=g-sweep', 400, /--against g-sweep has a different config from g-rep/],
     ['/api/groups/g-rep/stats?asOfCycle=abc', 400, /asOfCycle must be a whole number/],
     ['/api/groups/g-sweep/novelty-sweep?asOfTime=yesterday', 400, /asOfTime must be an ISO-8601 timestamp/],

@@ -7,14 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openEventStore } from '../../src/ledger/open-event-store';
 import { buildExperimentHistory, toRecordedEvents } from '../support/ledger-fixtures';
 import { seedStore } from '../support/seeded-store';
-import { runCli, serveStore, type ServedLedger } from './serve-fixture';
-import { assertJsonError, fetchJson } from './api-reply';
+import { cliComparedLedger } from './serve-fixture';
+import { assertJsonError } from './api-reply';
 import { recordChosenStudy } from './proxy-study-fixture';
 
 const A = buildExperimentHistory({ cycles: 3, candidatesPerCycle: 10, seed: 41 });
@@ -26,40 +23,22 @@ const STUDY = 'study-http';
 /** The study's first event comes right after both histories. */
 const studyStart = A.events.length + B.events.length + 1;
 
-const parent = mkdtempSync(join(tmpdir(), 'nas-api-reading-'));
-const dir = join(parent, 'ledger');
-let served: ServedLedger;
-const api = (path: string) => fetchJson(new URL(path, served.url).toString());
-async function cli<T>(...args: string[]): Promise<T> {
-  const run = await runCli([...args, '--store', dir, '--json'], { NAS_LEDGER_STORE: '', NAS_LEDGER_ARTIFACTS: '' });
-  assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
-/** GET `path` is 200 and its body is the CLI's JSON for the same query. */
-async function sameAsCli(path: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const reply = await api(path);
-  assert.equal(reply.status, 200, `${path}: ${reply.text}`);
-  assert.match(reply.contentType, /^application\/json/);
-  assert.deepEqual(reply.body, await cli(...args), path);
-  return reply.body;
-}
+const ledger = cliComparedLedger('nas-api-reading-');
+const { api, cli, sameAsCli } = ledger;
 
 before(async () => {
-  await seedStore(dir, [A, B]);
-  const store = await openEventStore(dir);
+  await seedStore(ledger.dir, [A, B]);
+  const store = await openEventStore(ledger.dir);
   try {
     await recordChosenStudy(store, { studyId: STUDY, experimentId: A.experimentId, full: [0.9, 0.85, 0.88, 0.8, 0.83], proxySeeds: [11, 12, 13],
       rerunShift: [[0.004, -0.003, 0.001], [-0.002, 0.003, 0], [0.001, 0.002, -0.004], [0.003, -0.001, -0.002], [-0.004, 0, 0.002]] });
   } finally {
     await store.close();
   }
-  served = await serveStore(dir);
+  await ledger.serve();
 });
 
-after(async () => {
-  await served?.stop();
-  rmSync(parent, { recursive: true, force: true });
-});
+after(() => ledger.remove());
 
 describe('GET /api/experiments/:id/corpus', () => {
   it('equals `corpus --json` at the head, as of cycle 1 and as of a position inside cycle 2, and grows between them', async () => {

@@ -1,10 +1,11 @@
-import { spawnCli } from '../support/cli-child';
+import assert from 'node:assert/strict';
+import { runCli, spawnCli } from '../support/cli-child';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExperimentHistory } from '../support/ledger-fixtures';
 import { seedStore } from '../support/seeded-store';
-
+import { fetchJson, type ApiReply } from './api-reply';
 
 export interface ServedLedger {
   readonly url: string;
@@ -71,4 +72,56 @@ export interface JsonReply { status: number; contentType: string; body: Record<s
 export async function getJson(url: string): Promise<JsonReply> {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * A store directory that a spec fills (through the CLI or its own writes), then serves, and whose routes it checks
+ * against the CLI's --json on the same store. The CLI runs with NAS_LEDGER_STORE and NAS_LEDGER_ARTIFACTS cleared.
+ * Its members are plain functions, so a spec may take them out of the object.
+ */
+export interface CliComparedLedger {
+  /** The store directory (inside a temporary parent that remove() deletes). */
+  readonly dir: string;
+  /** `nas-ledger <args> --store <dir> --json`: asserts exit 0 and returns stdout parsed. */
+  readonly cli: <T>(...args: string[]) => Promise<T>;
+  /** Starts `nas-ledger serve` on the store; call once the store is filled (the embedded store is locked while served). */
+  readonly serve: () => Promise<void>;
+  /** GET `path` from the server. */
+  readonly api: (path: string) => Promise<ApiReply>;
+  /** GET `path` is 200 JSON and its body is the CLI's JSON for the same query. */
+  readonly sameAsCli: (path: string, ...args: string[]) => Promise<Record<string, unknown>>;
+  /** Stops the server and deletes the directory. */
+  readonly remove: () => Promise<void>;
+}
+
+export function cliComparedLedger(prefix: string): CliComparedLedger {
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  const dir = join(parent, 'ledger');
+  let served: ServedLedger | null = null;
+  const api = (path: string): Promise<ApiReply> => {
+    if (!served) throw new Error('serve() the ledger before calling its API');
+    return fetchJson(new URL(path, served.url).toString());
+  };
+  const cli = async <T>(...args: string[]): Promise<T> => {
+    const run = await runCli([...args, '--store', dir, '--json'], { NAS_LEDGER_STORE: '', NAS_LEDGER_ARTIFACTS: '' });
+    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+    return JSON.parse(run.stdout) as T;
+  };
+  return {
+    dir, cli, api,
+    serve: async () => {
+      served = await serveStore(dir);
+    },
+    sameAsCli: async (path, ...args) => {
+      const reply = await api(path);
+      assert.equal(reply.status, 200, `${path}: ${reply.text}`);
+      assert.match(reply.contentType, /^application\/json/);
+      assert.deepEqual(reply.body, await cli(...args), path);
+      return reply.body;
+    },
+    remove: async () => {
+      await served?.stop();
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,10 +1,6 @@
-import { Query } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsNotEmpty, IsString, ValidateNested } from 'class-validator';
 import type { GroupCycleRow } from '../../../projections/experiment-groups/query';
 import type { GroupMember } from '../../../projections/experiment-groups/view';
-import { HEAD, type AsOf } from '../../../projections/shared/as-of';
-import { AsOfDto } from '../as-of.dto';
+import { GroupAsOfQuery } from '../group-query';
 import type { AsOfInfo } from '../query-result';
 
 export interface GroupStatsResult extends AsOfInfo {
@@ -17,13 +13,4 @@ export interface GroupStatsResult extends AsOfInfo {
 }
 
 /** Per-cycle statistics of a multi-seed group (replicate, ablate --seeds) as of a point in history. */
-export class GetGroupStatsQuery extends Query<GroupStatsResult> {
-  @IsString() @IsNotEmpty() readonly groupId: string;
-  @ValidateNested() @Type(() => AsOfDto) readonly asOf: AsOfDto;
-
-  constructor(groupId: string, asOf: AsOf = HEAD) {
-    super();
-    this.groupId = groupId;
-    this.asOf = new AsOfDto(asOf);
-  }
-}
+export class GetGroupStatsQuery extends GroupAsOfQuery<GroupStatsResult> {}

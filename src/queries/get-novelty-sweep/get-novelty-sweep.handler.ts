@@ -1,11 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { median } from '../../../domain/stats/descriptive';
-import { theoryProjection } from '../../../projections/theory/evolve';
-import { acrossSeeds, groupOf, variantsOf } from '../../../projections/experiment-groups/query';
+import { acrossSeeds, variantsOf } from '../../../projections/experiment-groups/query';
 import { auditCorpus, noveltyAuditOf, type NoveltyAuditResult } from '../../../projections/novelty-audit/query';
 import { ProjectionRunner } from '../projection-runner';
-import { validateQuery } from '../validate-query';
-import { findGroup, groupPosition } from '../group-point';
+import { readGroupAt } from '../group-query';
 import { requireNoveltySweep } from '../group-kind';
 import { GetNoveltySweepQuery, type NoveltySweepResult, type NoveltySweepRow } from './get-novelty-sweep.query';
 
@@ -14,19 +12,12 @@ export class GetNoveltySweepHandler implements IQueryHandler<GetNoveltySweepQuer
   constructor(private readonly runner: ProjectionRunner) {}
 
   async execute(query: GetNoveltySweepQuery): Promise<NoveltySweepResult> {
-    validateQuery(query);
-    const asOf = query.asOf.toAsOf();
-    const atHead = await findGroup(this.runner, query.groupId);
-    requireNoveltySweep(atHead);
-    const position = await groupPosition(this.runner, atHead, asOf);
-    const { view, head } = await this.runner.viewAt(theoryProjection, position);
-    const group = groupOf(view.groups, query.groupId);
-    const rows: NoveltySweepRow[] = [];
-    for (const variant of group ? variantsOf(group) : []) {
-      const members = group!.members.filter((m) => m.variant === variant);
+    const { asOf, position, head, group, view } = await readGroupAt(this.runner, query, requireNoveltySweep);
+    const rows = variantsOf(group).map((variant) => {
+      const members = group.members.filter((m) => m.variant === variant);
       const runs = members.map((m) => noveltyAuditOf(view.audit, m.experimentId)).filter((a) => a !== null).map(auditCorpus);
-      rows.push(sweepRow(variant, members.map((m) => m.seed), runs));
-    }
+      return sweepRow(variant, members.map((m) => m.seed), runs);
+    });
     return { groupId: query.groupId, asOf, position, head, rows };
   }
 }

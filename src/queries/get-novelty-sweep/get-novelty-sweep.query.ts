@@ -1,10 +1,6 @@
-import { Query } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsNotEmpty, IsString, ValidateNested } from 'class-validator';
 import type { AcrossSeeds } from '../../../projections/experiment-groups/query';
 import type { NoveltyAuditResult } from '../../../projections/novelty-audit/query';
-import { HEAD, type AsOf } from '../../../projections/shared/as-of';
-import { AsOfDto } from '../as-of.dto';
+import { GroupAsOfQuery } from '../group-query';
 import type { AsOfInfo } from '../query-result';
 
 /** One τ of a novelty-threshold sweep: across-seed figures and the runs' own audits. */
@@ -33,13 +29,4 @@ export interface NoveltySweepResult extends AsOfInfo {
 }
 
 /** A novelty-threshold sweep (`ablate --novelty-thresholds`) read back from its group. */
-export class GetNoveltySweepQuery extends Query<NoveltySweepResult> {
-  @IsString() @IsNotEmpty() readonly groupId: string;
-  @ValidateNested() @Type(() => AsOfDto) readonly asOf: AsOfDto;
-
-  constructor(groupId: string, asOf: AsOf = HEAD) {
-    super();
-    this.groupId = groupId;
-    this.asOf = new AsOfDto(asOf);
-  }
-}
+export class GetNoveltySweepQuery extends GroupAsOfQuery<NoveltySweepResult> {}
