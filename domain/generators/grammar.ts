@@ -105,7 +105,7 @@ export function thetaVersion(theta: GrammarTheta, temperature = 1): string {
   return `grammar-${contentHash(thetaArtifact(theta, temperature)).slice(0, 16)}`;
 }
 
-export { DEFAULT_GRAMMAR_TEMPERATURE, GRAMMAR_TEMPERATURE_RANGE, MAX_GRAMMAR_TEMPERATURE } from '../experiment/config';
+export { DEFAULT_GRAMMAR_TEMPERATURE, EARLIER_DEFAULT_GRAMMAR_TEMPERATURES, GRAMMAR_TEMPERATURE_RANGE, MAX_GRAMMAR_TEMPERATURE } from '../experiment/config';
 
 /** The temperature as a number, or BAD_INPUT naming the allowed range (`source` says where the value came from). */
 export function checkGrammarTemperature(value: unknown, source = 'grammarTemperature'): number {

@@ -3,7 +3,8 @@ import type { CorpusEntry, DecodingParameters, GeneratorRef } from '../../domain
 import { contentHash, sha256Hex } from '../../domain/shared/canonical-json';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import {
-  checkGrammarTemperature, DEFAULT_GRAMMAR_TEMPERATURE, initialTheta, sampleDecisions, temperedTheta, thetaArtifact, thetaVersion,
+  checkGrammarTemperature, DEFAULT_GRAMMAR_TEMPERATURE, EARLIER_DEFAULT_GRAMMAR_TEMPERATURES, initialTheta, sampleDecisions, temperedTheta,
+  thetaArtifact, thetaVersion,
   type GrammarDecisions, type GrammarTheta, type GrammarThetaArtifact,
 } from '../../domain/generators/grammar';
 import { renderProgram, readDecisionsHeader } from '../../domain/generators/grammar-render';
@@ -131,7 +132,7 @@ export function loadTheta(artifacts: ArtifactStore, version: string): { theta: G
   const prefix = m[1]!;
   const files = existsSync(artifacts.dir) ? readdirSync(artifacts.dir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')) : [];
   if (files.length === 0) {
-    for (const temperature of [1, DEFAULT_GRAMMAR_TEMPERATURE]) {
+    for (const temperature of [1, DEFAULT_GRAMMAR_TEMPERATURE, ...EARLIER_DEFAULT_GRAMMAR_TEMPERATURES]) {
       const initial = thetaArtifact(initialTheta(), temperature);
       if (thetaVersion(initial.theta, temperature) === version) return { theta: initial.theta, temperature };
     }

@@ -13,7 +13,7 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import type { CorpusEntry } from '../../domain/experiment/events';
 import { loadSeedCorpus } from '../../gpu-agent/generators/seed-corpus';
 import { initialGeneratorRef } from '../../gpu-agent/generators/create-generator';
-import { DEFAULT_GRAMMAR_TEMPERATURE, initialTheta, thetaVersion } from '../../domain/generators/grammar';
+import { DEFAULT_GRAMMAR_TEMPERATURE, EARLIER_DEFAULT_GRAMMAR_TEMPERATURES, initialTheta, thetaVersion } from '../../domain/generators/grammar';
 
 const CONTEXT: GenerationContext = { dataset: 'fashion-mnist', parameterBudget: 500_000, delta: false, corpus: [] };
 
@@ -87,6 +87,21 @@ describe('the grammar generator', () => {
       rmSync(empty, { recursive: true, force: true });
     }
   }));
+
+  it('still loads, from an empty artifact directory, the initial version of an experiment recorded under an earlier default temperature', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'grammar-empty-'));
+    try {
+      assert.ok(EARLIER_DEFAULT_GRAMMAR_TEMPERATURES.length > 0 && !EARLIER_DEFAULT_GRAMMAR_TEMPERATURES.includes(DEFAULT_GRAMMAR_TEMPERATURE));
+      for (const temperature of EARLIER_DEFAULT_GRAMMAR_TEMPERATURES) {
+        const version = thetaVersion(initialTheta(), temperature);
+        const loaded = GrammarGenerator.open({ artifacts: new ArtifactStore(empty), version });
+        assert.equal(loaded.ref.version, version);
+        assert.equal(loaded.temperature, temperature);
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 
   it('refuses an unknown version with a hint', withArtifacts(async (artifacts) => {
     assert.throws(() => GrammarGenerator.open({ artifacts, version: 'grammar-0123456789abcdef' }), (e: unknown) => e instanceof LedgerError && e.code === 'NOT_FOUND');
