@@ -2,7 +2,6 @@ import type { CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { renderChartSvg, type ChartSpec } from './svg-chart';
 
 const percentFormat = (v: number) => `${Math.round(v * 100)}%`;
-const integerFormat = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 /** The corpus grows by a few entries from dozens: its axis spans the data (with a margin), not 0 to the top. */
 export function corpusRange(rows: readonly Pick<CycleStatsRow, 'corpusSize'>[]): [number, number] {
@@ -40,11 +39,11 @@ export function cycleStatsChartSpec(experimentId: string, pointLabel: string, ro
       // Admissions (a few per cycle) and the corpus (dozens of entries) each get their own axis: on one, the
       // admitted line lay flat on the floor.
       {
-        title: 'admitted per cycle', yRange: [0, Math.max(1, ...rows.map((row) => row.admitted))], yFormat: integerFormat,
+        title: 'admitted per cycle', yRange: [0, Math.max(1, ...rows.map((row) => row.admitted))], integerTicks: true,
         series: [{ label: 'admitted', color: '#9467bd', values: rows.map((row) => row.admitted) }],
       },
       {
-        title: 'corpus size', yRange: corpusRange(rows), yFormat: integerFormat,
+        title: 'corpus size', yRange: corpusRange(rows), integerTicks: true,
         series: [{ label: 'corpus size', color: '#8c564b', values: rows.map((row) => row.corpusSize) }],
       },
       {

@@ -18,6 +18,8 @@ export interface ChartPanel {
   /** Fixed y range; when absent the range is taken from the data (with 0 included). */
   readonly yRange?: readonly [number, number];
   readonly yFormat?: (value: number) => string;
+  /** A count's axis (admissions, corpus size): ticks only at whole numbers, at most five. */
+  readonly integerTicks?: boolean;
   readonly series: readonly ChartSeries[];
   /** Horizontal reference lines, e.g. the admission threshold τ. */
   readonly rules?: readonly { readonly label: string; readonly value: number }[];
@@ -74,8 +76,7 @@ function renderPanel(panel: ChartPanel, spec: ChartSpec, top: number): string {
   const out: string[] = [`<g class="panel" data-title="${escapeXml(panel.title)}" data-y-low="${range[0]}" data-y-high="${range[1]}">`];
   out.push(`<text x="${g.left}" y="${top - 8}" font-weight="bold">${escapeXml(panel.title)}</text>`);
   for (const region of spec.regions ?? []) out.push(renderRegion(region, spec.x, top, height));
-  for (let t = 0; t <= 4; t++) {
-    const value = range[0] + ((range[1] - range[0]) * t) / 4;
+  for (const value of tickValues(range, panel.integerTicks === true)) {
     out.push(`<line x1="${g.left}" x2="${right}" y1="${r(y(value))}" y2="${r(y(value))}" stroke="#e4e4e4"/>`);
     out.push(`<text x="${g.left - 6}" y="${r(y(value) + 4)}" text-anchor="end" fill="#555">${escapeXml(format(value))}</text>`);
   }
@@ -105,6 +106,17 @@ function renderPanel(panel: ChartPanel, spec: ChartSpec, top: number): string {
   });
   out.push('</g>');
   return out.join('\n');
+}
+
+/** Five evenly spaced ticks; on a count's axis, whole numbers from the bottom a whole step apart (fewer if the span is small). */
+export function tickValues(range: readonly [number, number], integer: boolean): number[] {
+  const [low, high] = range;
+  if (!integer) return [0, 1, 2, 3, 4].map((t) => low + ((high - low) * t) / 4);
+  const start = Math.ceil(low);
+  const step = Math.max(1, Math.ceil((high - start) / 4));
+  const ticks: number[] = [];
+  for (let value = start; value <= high; value += step) ticks.push(value);
+  return ticks;
 }
 
 function renderRegion(region: NonNullable<ChartSpec['regions']>[number], xs: readonly number[], top: number, height: number): string {
