@@ -4,15 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { cycleStatsChartSpec, renderCycleStatsSvg } from '../../src/plots/cycle-stats-chart';
+import { cycleRow as row } from './cycle-row';
 import { CHART_GEOMETRY } from '../../src/plots/svg-chart';
-
-const row = (cycle: number, admitted: number, corpusSize: number): CycleStatsRow => ({
-  cycle, completed: true, generated: 4, valid: 3, validRate: 0.75, validRateCI: [0.3, 0.95], meanAccuracy: 0.6, meanAccuracyCI: [0.4, 0.8],
-  medianAccuracy: 0.6, bestAccuracy: 0.7, aboveThreshold: 0.5, aboveThresholdCI: [0.1, 0.9], admitted, corpusSize,
-  eliteConcentration: 0.2, diversity: 0.5, novelty: 0.4, threshold: 0.6, rejectionsByStage: {},
-} as unknown as CycleStatsRow);
 
 /** The y pixels of the polyline drawn for `label`. */
 function seriesYs(svg: string, label: string): number[] {

@@ -6,12 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CycleStatsRow } from '../../projections/cycle-statistics/view';
 import { renderCycleStatsSvg } from '../../src/plots/cycle-stats-chart';
-
-const row = (cycle: number, admitted: number, corpusSize: number): CycleStatsRow => ({
-  cycle, completed: true, generated: 20, valid: 18, validRate: 0.9, validRateCI: [0.7, 0.97], meanAccuracy: 0.5, meanAccuracyCI: [0.4, 0.6],
-  medianAccuracy: 0.5, bestAccuracy: 0.66, aboveThreshold: 0.9, aboveThresholdCI: [0.7, 0.97], admitted, corpusSize,
-  eliteConcentration: 0.9, diversity: 0.3, novelty: 0.1, threshold: 0.3, rejectionsByStage: {},
-} as unknown as CycleStatsRow);
+import { cycleRow as row } from './cycle-row';
 
 /** The y-axis labels of the panel titled `title`, bottom to top as drawn. */
 function axisLabels(svg: string, title: string): string[] {
