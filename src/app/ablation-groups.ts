@@ -1,11 +1,9 @@
 import type { ExperimentConfig } from '../../domain/experiment/config';
 import type { EventStore } from '../ledger/event-store.port';
 import { ProjectionRunner } from '../queries/projection-runner';
-import { theoryProjection } from '../../projections/theory/evolve';
-import { acrossSeeds, groupOf, variantsOf, type AcrossSeeds } from '../../projections/experiment-groups/query';
-import { auditCorpus, noveltyAuditOf } from '../../projections/novelty-audit/query';
-import { sweepRow } from '../queries/get-novelty-sweep/get-novelty-sweep.handler';
-import type { NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
+import { acrossSeeds, type AcrossSeeds } from '../../projections/experiment-groups/query';
+import { GetNoveltySweepHandler } from '../queries/get-novelty-sweep/get-novelty-sweep.handler';
+import { GetNoveltySweepQuery, type NoveltySweepResult } from '../queries/get-novelty-sweep/get-novelty-sweep.query';
 import { ABLATION_VARIANTS, ablationRow, type AblationRow } from './ablation-table';
 import { experimentEventsOf } from './experiment-events';
 import { runGroup, type GroupRun, type GroupVariant } from './seed-groups';
@@ -50,18 +48,9 @@ export async function seededAblationRows(store: EventStore, runs: readonly Group
   return out;
 }
 
-/** The sweep read back at the head, as `GetNoveltySweepQuery` answers it. */
-export async function noveltySweepAtHead(store: EventStore, groupId: string): Promise<NoveltySweepResult> {
-  const runner = new ProjectionRunner(store, { useSnapshots: false });
-  const head = await store.head();
-  const { view } = await runner.viewAt(theoryProjection, head);
-  const group = groupOf(view.groups, groupId);
-  const rows = (group ? variantsOf(group) : []).map((variant) => {
-    const members = group!.members.filter((m) => m.variant === variant);
-    const audits = members.map((m) => noveltyAuditOf(view.audit, m.experimentId)).filter((a) => a !== null);
-    return sweepRow(variant, members.map((m) => m.seed), audits.map(auditCorpus));
-  });
-  return { groupId, asOf: { kind: 'head' }, position: head, head, rows };
+/** The sweep read back at the head: `GetNoveltySweepQuery`'s own handler, so the CLI and the API answer alike. */
+export function noveltySweepAtHead(store: EventStore, groupId: string): Promise<NoveltySweepResult> {
+  return new GetNoveltySweepHandler(new ProjectionRunner(store, { useSnapshots: false })).execute(new GetNoveltySweepQuery(groupId));
 }
 
 export { runGroup };

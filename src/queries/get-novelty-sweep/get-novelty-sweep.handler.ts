@@ -22,7 +22,7 @@ export class GetNoveltySweepHandler implements IQueryHandler<GetNoveltySweepQuer
   }
 }
 
-export function sweepRow(variant: string, seeds: readonly number[], runs: readonly NoveltyAuditResult[]): NoveltySweepRow {
+function sweepRow(variant: string, seeds: readonly number[], runs: readonly NoveltyAuditResult[]): NoveltySweepRow {
   const turnedAway = runs.flatMap((r) => r.turnedAway.map((t) => t.accuracy));
   const admitted = runs.flatMap((r) => (r.admittedAccuracy.count ? [r.admittedAccuracy] : []));
   const admittedCount = admitted.reduce((s, a) => s + a.count, 0);
