@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readSocketPath } from '../../src/ledger/read-socket/socket-path';
+import { getJson } from '../http/serve-fixture';
 import { spawnCli } from '../support/cli-child';
 import { freshDir, runCliIn } from './cli-in-dir';
 
@@ -40,11 +41,6 @@ const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =
   if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
   else child.once('exit', (code) => resolve(code));
 });
-
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  return { status: res.status, body: await res.json() };
-}
 
 describe('while run holds the embedded store, serve and stats exit 8 (LOCKED)', () => {
   let run: ChildProcessWithoutNullStreams;

@@ -67,12 +67,10 @@ export async function serveStore(dir: string): Promise<ServedLedger> {
   };
 }
 
-export interface JsonReply { status: number; contentType: string; body: Record<string, unknown> }
+export type JsonReply = Pick<ApiReply, 'status' | 'contentType' | 'body'>;
 
-export async function getJson(url: string): Promise<JsonReply> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
-}
+/** GET a JSON reply (fetchJson's, which fails the spec on a body that is not JSON). */
+export const getJson: (url: string) => Promise<JsonReply> = fetchJson;
 
 /**
  * A store directory that a spec fills (through the CLI or its own writes), then serves, and whose routes it checks
