@@ -114,6 +114,20 @@ const conv = (cIn: string, cOut: string, k: number | string, bias: boolean, extr
 
 const seLine = (se: boolean, channels: string): string => (se ? `SqueezeExcite(${channels})` : 'nn.Identity()');
 
+/** The end of a residual block: close the body, a projection shortcut where the shape changes, add and activate. */
+const residualTail = (bias: boolean): string[] => [
+  '        )',
+  '        self.shortcut = nn.Identity()',
+  '        if stride != 1 or c_in != c_out:',
+  `            self.shortcut = nn.Sequential(${conv('c_in', 'c_out', 1, bias, ', stride=stride')}, norm(c_out))`,
+  '        self.act = act()',
+  '',
+  '    def forward(self, x):',
+  '        return self.act(self.body(x) + self.shortcut(x))',
+  '',
+  '',
+];
+
 const BLOCK_CLASSES: Readonly<Record<Choice<'block'>, BlockWriter>> = {
   conv: (k, se, bias) => [
     'class ConvBlock(nn.Module):',
@@ -157,16 +171,7 @@ const BLOCK_CLASSES: Readonly<Record<Choice<'block'>, BlockWriter>> = {
     `            ${conv('c_out', 'c_out', k, bias, `, padding=${k >> 1}`)},`,
     '            norm(c_out),',
     `            ${seLine(se, 'c_out')},`,
-    '        )',
-    '        self.shortcut = nn.Identity()',
-    '        if stride != 1 or c_in != c_out:',
-    `            self.shortcut = nn.Sequential(${conv('c_in', 'c_out', 1, bias, ', stride=stride')}, norm(c_out))`,
-    '        self.act = act()',
-    '',
-    '    def forward(self, x):',
-    '        return self.act(self.body(x) + self.shortcut(x))',
-    '',
-    '',
+    ...residualTail(bias),
   ],
   bottleneck: (k, se, bias) => [
     'class BottleneckBlock(nn.Module):',
@@ -183,16 +188,7 @@ const BLOCK_CLASSES: Readonly<Record<Choice<'block'>, BlockWriter>> = {
     `            ${conv('mid', 'c_out', 1, bias)},`,
     '            norm(c_out),',
     `            ${seLine(se, 'c_out')},`,
-    '        )',
-    '        self.shortcut = nn.Identity()',
-    '        if stride != 1 or c_in != c_out:',
-    `            self.shortcut = nn.Sequential(${conv('c_in', 'c_out', 1, bias, ', stride=stride')}, norm(c_out))`,
-    '        self.act = act()',
-    '',
-    '    def forward(self, x):',
-    '        return self.act(self.body(x) + self.shortcut(x))',
-    '',
-    '',
+    ...residualTail(bias),
   ],
   inverted: (k, se, bias) => [
     'class InvertedBlock(nn.Module):',
