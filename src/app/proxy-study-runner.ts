@@ -10,6 +10,8 @@ import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type ProxyStudyJob } from '../bus/agent-job';
 import { openAgentBus } from '../bus/open-agent-bus';
+import { checkJobBus, jobBusChoice } from './job-bus';
+import { jobResumeHint } from './resume-hint';
 import { completeProxyStudy, loadProxyStudy, startProxyStudy, type OpenStudy } from '../studies/proxy-study-commands';
 import { startAgentFor, startLocalAgent } from './agent-wiring';
 
@@ -99,6 +101,8 @@ export async function runProxyStudy(options: ProxyStudyRunOptions): Promise<Open
     },
     toolVersion: options.toolVersion,
   };
+  // The bus first: refused for it, a new job must leave nothing recorded.
+  await checkJobBus(options.busUrl, options.agents);
   await startProxyStudy(store, data, { actor: `study/${requestedBy}` });
   options.log?.(`study ${studyId}: top ${options.topK} of ${ranked.length} ${options.from} candidate(s), ${options.epochs} epoch(s), ${options.proxySeeds} proxy seed(s)`);
   return carryOn(options, studyId);
@@ -113,11 +117,7 @@ export async function resumeProxyStudy(options: ProxyStudyRunCommon & { readonly
 async function carryOn(options: ProxyStudyRunCommon, studyId: string): Promise<OpenStudy> {
   const { store } = options;
   let state = await loadProxyStudy(store, studyId);
-  const busUrl = options.busUrl ?? 'inproc';
-  const agents = options.agents ?? (busUrl === 'inproc' ? 1 : 0);
-  if (agents === 0 && busUrl === 'inproc') {
-    throw new LedgerError('BAD_INPUT', 'the in-process bus needs an agent in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
-  }
+  const { busUrl, agents } = jobBusChoice(options.busUrl, options.agents);
   const pending = pendingWork(state);
   if (pending.fullTrain.length + pending.reruns.length > 0) {
     const bus = await openAgentBus(busUrl);
@@ -190,11 +190,11 @@ async function waitForResults(options: ProxyStudyRunCommon, studyId: string): Pr
       if (failures.length >= MAX_JOB_FAILURES) {
         const reason = (failures[failures.length - 1]!.data as { reason?: string }).reason ?? 'unknown';
         throw new LedgerError('UNAVAILABLE', `study ${studyId}: job ${jobId} failed ${failures.length} times: ${reason}`,
-          `Fix the cause, then nas-ledger study proxy --resume ${studyId} (the results recorded so far are kept).`, { studyId, jobId });
+          `Fix the cause, then ${jobResumeHint('study proxy', studyId, options.storeUrl, options.busUrl)} (the results recorded so far are kept).`, { studyId, jobId });
       }
     }
     if (Date.now() > deadline) {
-      throw new LedgerError('TIMEOUT', `study ${studyId}: ${total - done} training(s) still missing`, `Check that an agent serves the bus, then nas-ledger study proxy --resume ${studyId}.`);
+      throw new LedgerError('TIMEOUT', `study ${studyId}: ${total - done} training(s) still missing`, `Check that an agent serves the bus, then ${jobResumeHint('study proxy', studyId, options.storeUrl, options.busUrl)}.`);
     }
     await sleep(250);
   }

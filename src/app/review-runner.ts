@@ -7,6 +7,8 @@ import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type ReviewEvaluateJob } from '../bus/agent-job';
 import { openAgentBus } from '../bus/open-agent-bus';
+import { checkJobBus, jobBusChoice } from './job-bus';
+import { jobResumeHint } from './resume-hint';
 import { describeScope, reviewScope, type ReviewScopeRequest } from './review-scope';
 import { completeReview, readReview, startReview, type ReviewRecord } from './review-ledger';
 import { probeReviewEnvironment, startAgentFor, startLocalAgent, type RealAgent } from './agent-wiring';
@@ -81,6 +83,8 @@ export async function runReview(options: ReviewRunOptions & { readonly experimen
     },
     toolVersion: options.toolVersion,
   };
+  // The bus first: refused for it, a new job must leave nothing recorded.
+  await checkJobBus(options.busUrl, options.agents);
   await startReview(store, data, { actor: `review/${data.reviewer}` });
   options.log?.(`review ${reviewId}: ${scope.candidates.length} candidate(s) (${describeScope(options)})`
     + `${scope.skipped.length ? `; skipped ${scope.skipped.map((s) => `${s.candidateId}: ${s.why}`).join('; ')}` : ''}`);
@@ -98,11 +102,7 @@ export async function resumeReview(options: ReviewResumeOptions): Promise<Review
 async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: string): Promise<ReviewRecord> {
   const { store } = options;
   let record = await readReview(store, reviewId);
-  const busUrl = options.busUrl ?? 'inproc';
-  const agents = options.agents ?? (busUrl === 'inproc' ? 1 : 0);
-  if (agents === 0 && busUrl === 'inproc') {
-    throw new LedgerError('BAD_INPUT', 'the in-process bus needs an agent in this process', 'Drop --agents 0, or use --bus kafka://host:port with agents elsewhere.');
-  }
+  const { busUrl, agents } = jobBusChoice(options.busUrl, options.agents);
   const missing = record.candidateIds.filter((id) => !record.verdicts.has(id));
   if (missing.length > 0) {
     const bus = await openAgentBus(busUrl);
@@ -173,12 +173,12 @@ async function waitForVerdicts(options: Omit<ReviewRunOptions, 'tolerance'>, rev
       if (failures.length >= MAX_JOB_FAILURES) {
         const reason = (failures[failures.length - 1]!.data as { reason?: string }).reason ?? 'unknown';
         throw new LedgerError('UNAVAILABLE', `review ${reviewId}: the re-run of ${candidateId} failed ${failures.length} times: ${reason}`,
-          `Fix the cause, then nas-ledger review --resume ${reviewId} (the verdicts recorded so far are kept).`, { reviewId, candidateId });
+          `Fix the cause, then ${jobResumeHint('review', reviewId, options.storeUrl, options.busUrl)} (the verdicts recorded so far are kept).`, { reviewId, candidateId });
       }
     }
     if (Date.now() > deadline) {
       throw new LedgerError('TIMEOUT', `review ${reviewId}: ${total - record.verdicts.size} verdict(s) still missing`,
-        `Check that an agent serves the bus, then nas-ledger review --resume ${reviewId}.`, { reviewId });
+        `Check that an agent serves the bus, then ${jobResumeHint('review', reviewId, options.storeUrl, options.busUrl)}.`, { reviewId });
     }
     await sleep(250);
   }

@@ -4,9 +4,9 @@ import { LedgerError } from '../../domain/shared/ledger-error';
 import { configHash, type ExperimentConfig } from '../../domain/experiment/config';
 import { streamIds, type ExperimentGroupRef } from '../../domain/experiment/events';
 import { firstEvent } from '../../domain/experiment/ledger-event';
-import { resolve } from 'node:path';
-import { DEFAULT_STORE_DIR, openEventStore } from '../ledger/open-event-store';
+import { openEventStore } from '../ledger/open-event-store';
 import { shownStore } from '../ledger/shown-store';
+import { resumeHint } from './resume-hint';
 import { verifyLogBeforeAppending } from '../ledger/verify-before-appending';
 import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus, JobHandler } from '../bus/agent-bus.port';
@@ -53,17 +53,6 @@ export const DEFAULT_VAL_SUBSET = 1000;
 export interface LoopResult {
   readonly experimentId: string;
   readonly view: LoopView;
-}
-
-/** The command that continues an experiment; it names the store unless it is the default one (./.nas-ledger). */
-export function resumeHint(experimentId: string, storeUrl: string | undefined): string {
-  const isDefault = storeUrl === undefined || (!/^[a-z][a-z0-9+.-]*:/i.test(storeUrl) && resolve(storeUrl) === resolve(DEFAULT_STORE_DIR));
-  return `nas-ledger resume ${shellWord(experimentId)}${isDefault ? '' : ` --store ${shellWord(shownStore(storeUrl))}`}`;
-}
-
-/** A word as a shell reads it back: quoted when it holds anything beyond the safe characters. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function newExperimentId(config: ExperimentConfig): string {

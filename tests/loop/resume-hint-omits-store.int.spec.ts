@@ -9,7 +9,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerError } from '../../domain/shared/ledger-error';
 import { loadExperimentConfig } from '../../src/config/load-config';
-import { resumeHint, runLoop } from '../../src/app/run-loop';
+import { runLoop } from '../../src/app/run-loop';
+import { jobResumeHint, resumeHint } from '../../src/app/resume-hint';
 
 const root = mkdtempSync(join(tmpdir(), 'nas-resume-hint-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -32,5 +33,12 @@ describe('the resume hint omits --store', () => {
     assert.equal(resumeHint('e1', './.nas-ledger'), 'nas-ledger resume e1');
     // Quoted: the mask's *** would otherwise be a glob.
     assert.equal(resumeHint('e1', 'postgres://u:secret@db:5432/ledger'), "nas-ledger resume e1 --store 'postgres://u:***@db:5432/ledger'");
+  });
+
+  it('a review or study on Kafka and another store: the hint names both (a review\'s bus is not recorded)', () => {
+    assert.equal(jobResumeHint('review', 'r1', undefined, 'inproc'), 'nas-ledger review --resume r1');
+    assert.equal(jobResumeHint('review', 'r1', undefined, undefined), 'nas-ledger review --resume r1');
+    assert.equal(jobResumeHint('study proxy', 's1', '/var/tmp/my ledger', 'kafka://k1:9092,k2:9092'),
+      "nas-ledger study proxy --resume s1 --store '/var/tmp/my ledger' --bus kafka://k1:9092,k2:9092");
   });
 });
