@@ -1,7 +1,7 @@
-import { canonicalText } from '../canonical-text';
 import type { ExpectedVersion, NewEvent, RecordedEvent } from '../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../domain/shared/ledger-error';
 import type { AppendResult } from '../event-store.port';
+import { resentBatchResult } from '../resent-batch';
 import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEvent } from '../envelope-validation';
 import { eventHash, eventHashFromText, GENESIS_HASH } from '../hash-chain';
 import { integrityError } from '../read-verifier';
@@ -103,32 +103,10 @@ export class SqlAppends {
       [events.map((e) => e.eventId)]);
     if (rows.length === 0) return null;
     const stored = new Map(rows.map((r) => [r.eventId, r]));
-    for (const e of events) {
+    return resentBatchResult(streamId, events, events.map((e) => {
       const found = stored.get(e.eventId);
-      if (!found) continue;
-      const same = found.streamId === streamId && found.type === e.type && found.schemaVersion === e.schemaVersion &&
-        canonicalText(found.data) === e.dataJson && canonicalText(found.metadata) === e.metadataJson;
-      if (!same) {
-        throw new LedgerError('CONFLICT',
-          `event id ${e.eventId} is already recorded (stream ${found.streamId}, position ${found.globalPosition}) with different content`,
-          'Event ids must be deterministic from the command that caused them; a new command needs a new command id.',
-          { eventId: e.eventId, streamId, recordedStreamId: found.streamId, globalPosition: found.globalPosition });
-      }
-    }
-    if (rows.length !== events.length) {
-      throw new LedgerError('CONFLICT',
-        `${rows.length} of the ${events.length} events in this batch are already recorded, the others are not`,
-        'A batch is recorded whole or not at all; re-send exactly the original batch, or use new event ids.',
-        { streamId, alreadyRecorded: rows.map((r) => r.eventId) });
-    }
-    const recorded = [...stored.values()];
-    return {
-      streamId,
-      lastStreamVersion: Math.max(...recorded.map((e) => e.streamVersion)),
-      firstGlobalPosition: Math.min(...recorded.map((e) => e.globalPosition)),
-      lastGlobalPosition: Math.max(...recorded.map((e) => e.globalPosition)),
-      written: false,
-    };
+      return found && { streamId: found.streamId, streamVersion: found.streamVersion, globalPosition: found.globalPosition, event: found };
+    }));
   }
 }
 

@@ -1,12 +1,12 @@
 import type { ExpectedVersion, NewEvent } from '../../../../domain/shared/event-envelope';
 import { LedgerError } from '../../../../domain/shared/ledger-error';
-import { canonicalText } from '../../canonical-text';
 import { validateEvents, validateExpectedVersion, validateStreamId, type ValidEvent } from '../../envelope-validation';
 import type { AppendResult } from '../../event-store.port';
+import { resentBatchResult } from '../../resent-batch';
 import type { KurrentDbLog } from './kurrentdb-log';
 import {
   chainBatch, derivedEventId, expectationHolds, expectedVersionConflict, ID_CLAIM_TYPE, logExpectedState, parseIdClaim,
-  serverMetadata, streamExpectedState, type IdClaim, type LedgerStreams, type StoredRecord,
+  serverMetadata, streamExpectedState, type LedgerStreams, type StoredRecord,
 } from './kurrentdb-mapping';
 import { ExpectedStateFailure, type KurrentDbStreams, type StreamWrite } from './kurrentdb-streams';
 
@@ -78,33 +78,8 @@ export class KurrentDbAppends {
       const found = await this.streams.readLast(this.names.eventId(e.eventId));
       return found ? parseIdClaim(found.data) : null;
     }));
-    const known = claims.filter((c): c is IdClaim => c !== null);
-    if (known.length === 0) return null;
-    for (const [i, e] of events.entries()) {
-      const claim = claims[i];
-      if (!claim) continue;
-      const found = await this.log.at(claim.globalPosition);
-      const same = found !== null && found.eventId === e.eventId && found.streamId === streamId && found.type === e.type &&
-        found.schemaVersion === e.schemaVersion && canonicalText(found.data) === e.dataJson && canonicalText(found.metadata) === e.metadataJson;
-      if (!same) {
-        throw new LedgerError('CONFLICT',
-          `event id ${e.eventId} is already recorded (stream ${claim.streamId}, position ${claim.globalPosition}) with different content`,
-          'Event ids must be deterministic from the command that caused them; a new command needs a new command id.',
-          { eventId: e.eventId, streamId, recordedStreamId: claim.streamId, globalPosition: claim.globalPosition });
-      }
-    }
-    if (known.length !== events.length) {
-      throw new LedgerError('CONFLICT',
-        `${known.length} of the ${events.length} events in this batch are already recorded, the others are not`,
-        'A batch is recorded whole or not at all; re-send exactly the original batch, or use new event ids.',
-        { streamId, alreadyRecorded: events.filter((_, i) => claims[i]).map((e) => e.eventId) });
-    }
-    return {
-      streamId,
-      lastStreamVersion: Math.max(...known.map((c) => c.streamVersion)),
-      firstGlobalPosition: Math.min(...known.map((c) => c.globalPosition)),
-      lastGlobalPosition: Math.max(...known.map((c) => c.globalPosition)),
-      written: false,
-    };
+    if (claims.every((c) => c === null)) return null;
+    const recorded = await Promise.all(claims.map(async (claim) => claim ? { ...claim, event: await this.log.at(claim.globalPosition) } : undefined));
+    return resentBatchResult(streamId, events, recorded);
   }
 }
