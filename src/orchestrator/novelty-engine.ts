@@ -1,6 +1,6 @@
 import type { NoveltyParameters } from '../../domain/experiment/config';
 import { LexError } from '../../domain/novelty/python-lexer';
-import { NOVELTY_INDEX_EVENT_TYPES, NoveltyIndex } from '../../domain/novelty/novelty-index';
+import { NOVELTY_INDEX_EVENT_TYPES, NoveltyIndex, type NoveltyAssessment } from '../../domain/novelty/novelty-index';
 
 /**
  * The orchestrator's side of the paper's text-novelty check: one domain `NoveltyIndex` per experiment.
@@ -16,18 +16,9 @@ import { NOVELTY_INDEX_EVENT_TYPES, NoveltyIndex } from '../../domain/novelty/no
  * `assess` records the candidate in the index before its NoveltyAssessed event is appended; if that append does
  * not happen, the caller calls `discardUnrecorded` and the index is rebuilt from the events on the next use.
  */
-export interface NoveltyVerdict {
-  readonly jTrain: number;
-  readonly jGen: number;
-  readonly nearestTrainId: string | null;
-  readonly nearestGenId: string | null;
-  readonly nearDupTextTrain: boolean;
-  readonly nearDupTextGen: boolean;
-  /** Near-duplicates flagged in this cycle up to and including this candidate. */
-  readonly rejectionCount: number;
-  /** base64 MinHash signature (NoveltyAssessed.signature). */
-  readonly signature: string;
-}
+/** What the orchestrator records of an assessment: the text-novelty figures and verdicts, and the signature. */
+export type NoveltyVerdict = Pick<NoveltyAssessment,
+  'jTrain' | 'jGen' | 'nearestTrainId' | 'nearestGenId' | 'nearDupTextTrain' | 'nearDupTextGen' | 'rejectionCount' | 'signature'>;
 
 type IndexEvent = { readonly type: string; readonly data: unknown };
 
