@@ -31,6 +31,10 @@ export interface SeededAblationRow {
   readonly meanAccuracy: AcrossSeeds;
   readonly aboveThreshold: AcrossSeeds;
   readonly admitted: AcrossSeeds;
+  /** The paper's "novel models" without the filter's help: admitted programs distinct by text, by structure. */
+  readonly distinctAdmittedText: AcrossSeeds;
+  readonly distinctAdmittedStructural: AcrossSeeds;
+  readonly nearDuplicatePairsAdmitted: AcrossSeeds;
 }
 
 export async function seededAblationRows(store: EventStore, runs: readonly GroupRun[], configs: readonly GroupVariant[]): Promise<SeededAblationRow[]> {
@@ -43,6 +47,9 @@ export async function seededAblationRows(store: EventStore, runs: readonly Group
     out.push({
       variant, runs: rows, validRate: acrossSeeds(rows.map((r) => r.validRate)), meanAccuracy: acrossSeeds(rows.map((r) => r.meanAccuracy)),
       aboveThreshold: acrossSeeds(rows.map((r) => r.aboveThreshold)), admitted: acrossSeeds(rows.map((r) => r.admitted)),
+      distinctAdmittedText: acrossSeeds(rows.map((r) => r.distinctAdmittedText)),
+      distinctAdmittedStructural: acrossSeeds(rows.map((r) => r.distinctAdmittedStructural)),
+      nearDuplicatePairsAdmitted: acrossSeeds(rows.map((r) => r.nearDuplicatePairsAdmitted)),
     });
   }
   return out;

@@ -4,6 +4,7 @@ import { openEventStore } from '../../ledger/open-event-store';
 import { newGroupId, parseNoveltyThresholds, parseSeeds } from '../../app/seed-groups';
 import { ablationVariants, noveltySweepAtHead, noveltySweepVariants, runGroup, seededAblationRows, type SeededAblationRow } from '../../app/ablation-groups';
 import { overridesFrom, interruptSignal } from './run.command';
+import type { AcrossSeeds } from '../../../projections/experiment-groups/query';
 import { printNoveltySweep } from '../queries/group-tables';
 import { interval, percent, renderTable } from '../queries/table';
 
@@ -38,9 +39,12 @@ export async function ablateAsGroup(flags: { config?: string; concurrency?: numb
 
 function printSeededAblation(rows: readonly SeededAblationRow[]): void {
   printLine('Table 3 across seeds: mean over seeds [t 95% interval across seeds]');
-  printLine(renderTable(['variant', 'seeds', 'valid %', 'mean acc %', '≥ τ %', 'admitted'], rows.map((r) => [
-    r.variant, String(r.runs.length),
-    `${percent(r.validRate.mean)} ${interval(r.validRate.ci, 100, 1)}`, `${percent(r.meanAccuracy.mean)} ${interval(r.meanAccuracy.ci, 100, 1)}`,
-    `${percent(r.aboveThreshold.mean)} ${interval(r.aboveThreshold.ci, 100, 1)}`, `${r.admitted.mean?.toFixed(1) ?? '-'} ${interval(r.admitted.ci, 1, 1)}`,
-  ])));
+  const count = (x: AcrossSeeds): string => `${x.mean?.toFixed(1) ?? '-'} ${interval(x.ci, 1, 1)}`;
+  printLine(renderTable(['variant', 'seeds', 'valid %', 'mean acc %', '≥ τ %', 'admitted', 'distinct (text)', 'distinct (structure)', 'near-dup pairs'],
+    rows.map((r) => [
+      r.variant, String(r.runs.length),
+      `${percent(r.validRate.mean)} ${interval(r.validRate.ci, 100, 1)}`, `${percent(r.meanAccuracy.mean)} ${interval(r.meanAccuracy.ci, 100, 1)}`,
+      `${percent(r.aboveThreshold.mean)} ${interval(r.aboveThreshold.ci, 100, 1)}`, count(r.admitted),
+      count(r.distinctAdmittedText), count(r.distinctAdmittedStructural), count(r.nearDuplicatePairsAdmitted),
+    ])));
 }
