@@ -40,6 +40,8 @@ export function describeDashboard(server: () => ServedLedger, { history, running
     let page: Page;
     const pageErrors: string[] = [];
     const requests: string[] = [];
+    /** Answers of 400 and above, with their URL: Chromium's console line for one does not name it. */
+    const failedResponses: string[] = [];
     const EXP = history.experimentId;
 
     const attr = (selector: string, name: string) => page.locator(selector).first().getAttribute(name);
@@ -58,6 +60,7 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       page.on('pageerror', (error) => pageErrors.push(error.message));
       page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(message.text()); });
       page.on('request', (request) => requests.push(request.url()));
+      page.on('response', (response) => { if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`); });
       await page.goto(server().url);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
     });
@@ -209,6 +212,36 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       await shot('dashboard-compare.png', page.locator('[data-testid=compare]'));
     });
 
+    it('a closed candidate panel reopened when the slider moved', async () => {
+      const panel = page.locator('[data-testid=provenance-panel]');
+      await page.locator('[data-testid=candidate-link]').first().click();
+      await page.locator('[data-testid=provenance-title]').waitFor({ timeout: 15_000 });
+      await panel.getByRole('button', { name: 'close', exact: true }).click();
+      assert.equal(await panel.isHidden(), true);
+      const slider = page.locator('[data-testid=asof-slider]');
+      await slider.focus();
+      await page.keyboard.press('ArrowLeft');
+      await points(cycles - 1);
+      await page.keyboard.press('End');
+      await points(cycles);
+      await waitFor(`[data-testid=asof-label][data-asof-cycle="${cycles}"]`);
+      assert.equal(await panel.isHidden(), true, 'the panel stays closed');
+    });
+
+    it('switching experiments with the candidate panel open asked for that candidate under the other experiment', async () => {
+      const panel = page.locator('[data-testid=provenance-panel]');
+      await page.locator('[data-testid=candidate-link]').first().click();
+      await page.locator('[data-testid=provenance-title]').waitFor({ timeout: 15_000 });
+      const before = failedResponses.length;
+      await page.locator(`[data-testid=experiment-item][data-experiment-id="${running.experimentId}"]`).click();
+      await waitFor('[data-testid=asof-label][data-asof-cycle=head]');
+      await points(3);
+      assert.equal(await panel.isHidden(), true, 'the panel of the other experiment\'s candidate is closed');
+      await page.locator(`[data-testid=experiment-item][data-experiment-id="${EXP}"]`).click();
+      await points(cycles);
+      assert.deepEqual(failedResponses.slice(before), [], 'no request failed');
+    });
+
     it('an address with an as-of cycle opens at that point', async () => {
       const other = await browser.newPage();
       try {
@@ -227,7 +260,7 @@ export function describeDashboard(server: () => ServedLedger, { history, running
       assert.match(await page.locator('[data-testid=asof-label]').textContent() ?? '', /head \(cycle 3 running\)/);
       await points(3);
       assert.equal(await page.locator('[data-testid=asof-slider]').getAttribute('max'), '3');
-      assert.deepEqual(pageErrors, [], 'no script errors or failed requests in the page');
+      assert.deepEqual(pageErrors, [], `no script errors or failed requests in the page (failed: ${failedResponses.join(', ') || 'none'})`);
       const origin = new URL(server().url).origin;
       assert.deepEqual(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:')), [], 'nothing loaded from elsewhere');
       assert.ok(requests.some((url) => url.endsWith('/api/live')), 'the page follows the server\'s event stream');

@@ -36,8 +36,13 @@ function withAsOf(path, extra) {
 }
 const detailContext = () => ({
   withAsOf, asOfCycle: state.asOf.cycle, experimentId: /** @type {string} */ (state.exp), threshold: state.headStats ? state.headStats.threshold : 0,
-  rowFor: (/** @type {string} */ id) => state.candidates.find((c) => c.candidateId === id) || null, open: openDetail,
+  rowFor: (/** @type {string} */ id) => state.candidates.find((c) => c.candidateId === id) || null, open: openDetail, close: closeDetail,
 });
+/** Closes the candidate panel for good: a later refresh (the slider, new events) must not bring it back. */
+function closeDetail() {
+  state.detailId = null;
+  $('provenance').hidden = true;
+}
 /** @param {string} id */
 function openDetail(id) {
   state.detailId = id;
@@ -82,7 +87,7 @@ async function loadGroups() {
 /** @param {string} id @param {number} [startCycle] */
 async function selectGroup(id, startCycle) {
   state.exp = null;
-  state.detailId = null;
+  closeDetail();
   for (const b of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.exp'))) b.setAttribute('aria-current', b.dataset.groupId === id ? 'true' : 'false');
   for (const box of EXPERIMENT_SECTIONS) $(box).hidden = true;
   $('group').hidden = false;
@@ -98,6 +103,8 @@ async function selectGroup(id, startCycle) {
 async function selectExperiment(id, keepLatest, startCycle) {
   const slider = $input('asof-slider');
   const wasLatest = keepLatest && Number(slider.value) >= Number(slider.max);
+  // The panel shows a candidate of the experiment it was opened in; asked again under another one, it is not there.
+  if (id !== state.exp) closeDetail();
   state.exp = id;
   closeGroup();
   $('group').hidden = true;

@@ -10,7 +10,7 @@ import { whyNot } from './why-not.js';
 
 /**
  * @typedef {{ withAsOf: (path: string, extra?: Record<string, string>) => string, asOfCycle: number | null, threshold: number,
- *   experimentId: string, rowFor: (id: string) => any, open: (id: string) => void }} DetailContext
+ *   experimentId: string, rowFor: (id: string) => any, open: (id: string) => void, close: () => void }} DetailContext
  */
 
 let seq = 0;
@@ -56,7 +56,7 @@ export async function showDetail(ctx, id, quiet) {
   if (mine !== seq) return;
   const s = p.subject;
   const row = ctx.rowFor(s.candidateId || id) || { status: s.status };
-  const close = el('button', { type: 'button', class: 'linkish', text: 'close', onclick: () => { panel.hidden = true; } });
+  const close = el('button', { type: 'button', class: 'linkish', text: 'close', onclick: () => ctx.close() });
   const parts = [
     el('div', { class: 'title-row' }, [el('h2', { id: 'prov-title', tabindex: '-1', 'data-testid': 'provenance-title' },
       ['Provenance of ', el('code', { text: p.id })]), close]),
