@@ -1,4 +1,5 @@
 import { LedgerError } from '../../domain/shared/ledger-error';
+import type { AgentBus } from '../bus/agent-bus.port';
 import { openAgentBus } from '../bus/open-agent-bus';
 
 /** The bus a review or proxy study runs on, and how many agents this process starts on it. */
@@ -17,12 +18,16 @@ export function jobBusChoice(busUrl: string | undefined, agents: number | undefi
   return { busUrl: url, agents: count };
 }
 
+/** A bus choice with the bus opened. */
+export interface OpenJobBus extends JobBusChoice {
+  readonly bus: AgentBus;
+}
+
 /**
- * Checked before a new review or study is recorded: the bus choice is valid and a Kafka broker answers. A refusal
- * then leaves no open job on the ledger that nothing would finish.
+ * Opens the bus of a new review or study before the job is recorded: a bad choice or a broker that does not answer
+ * then leaves no open job on the ledger that nothing would finish. The caller passes it on and closes it.
  */
-export async function checkJobBus(busUrl: string | undefined, agents: number | undefined): Promise<JobBusChoice> {
+export async function openJobBus(busUrl: string | undefined, agents: number | undefined): Promise<OpenJobBus> {
   const choice = jobBusChoice(busUrl, agents);
-  if (choice.busUrl !== 'inproc') await (await openAgentBus(choice.busUrl)).close();
-  return choice;
+  return { ...choice, bus: await openAgentBus(choice.busUrl) };
 }

@@ -10,7 +10,7 @@ import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type ProxyStudyJob } from '../bus/agent-job';
 import { openAgentBus } from '../bus/open-agent-bus';
-import { checkJobBus, jobBusChoice } from './job-bus';
+import { jobBusChoice, openJobBus, type OpenJobBus } from './job-bus';
 import { jobResumeHint } from './resume-hint';
 import { completeProxyStudy, loadProxyStudy, startProxyStudy, type OpenStudy } from '../studies/proxy-study-commands';
 import { startAgentFor, startLocalAgent } from './agent-wiring';
@@ -102,10 +102,15 @@ export async function runProxyStudy(options: ProxyStudyRunOptions): Promise<Open
     toolVersion: options.toolVersion,
   };
   // The bus first: refused for it, a new job must leave nothing recorded.
-  await checkJobBus(options.busUrl, options.agents);
-  await startProxyStudy(store, data, { actor: `study/${requestedBy}` });
+  const opened = await openJobBus(options.busUrl, options.agents);
+  try {
+    await startProxyStudy(store, data, { actor: `study/${requestedBy}` });
+  } catch (error) {
+    await opened.bus.close().catch(() => undefined);
+    throw error;
+  }
   options.log?.(`study ${studyId}: top ${options.topK} of ${ranked.length} ${options.from} candidate(s), ${options.epochs} epoch(s), ${options.proxySeeds} proxy seed(s)`);
-  return carryOn(options, studyId);
+  return carryOn(options, studyId, opened);
 }
 
 /** `study proxy --resume <study>`: publishes the trainings still missing, waits, completes. */
@@ -114,25 +119,27 @@ export async function resumeProxyStudy(options: ProxyStudyRunCommon & { readonly
   return state.status === 'completed' ? state : carryOn(options, options.resume);
 }
 
-async function carryOn(options: ProxyStudyRunCommon, studyId: string): Promise<OpenStudy> {
+/** Publishes the missing trainings and waits for them; `opened` is a new study's bus (a resume opens its own if needed). */
+async function carryOn(options: ProxyStudyRunCommon, studyId: string, opened?: OpenJobBus): Promise<OpenStudy> {
   const { store } = options;
-  let state = await loadProxyStudy(store, studyId);
-  const { busUrl, agents } = jobBusChoice(options.busUrl, options.agents);
-  const pending = pendingWork(state);
-  if (pending.fullTrain.length + pending.reruns.length > 0) {
-    const bus = await openAgentBus(busUrl);
-    const stops: (() => Promise<void>)[] = [];
-    try {
+  const { busUrl, agents } = opened ?? jobBusChoice(options.busUrl, options.agents);
+  let bus = opened?.bus ?? null;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const state = await loadProxyStudy(store, studyId);
+    const pending = pendingWork(state);
+    if (pending.fullTrain.length + pending.reruns.length > 0) {
+      bus ??= await openAgentBus(busUrl);
       if (agents > 0) await startAgents(options, state, bus, agents, stops);
       const started = (await store.readStream(studyStreamId(studyId), { from: 0, to: 0 }))[0]!;
       const seedOf = await recordedSeeds(store, state);
       for (const candidateId of pending.fullTrain) await bus.publish(jobFor(state, started, candidateId, 'full-train', seedOf.get(candidateId) ?? 0));
       for (const { candidateId, seed } of pending.reruns) await bus.publish(jobFor(state, started, candidateId, 'proxy', seed));
-      state = await waitForResults(options, studyId);
-    } finally {
-      for (const stop of stops) await stop().catch(() => undefined);
-      await bus.close().catch(() => undefined);
+      await waitForResults(options, studyId);
     }
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
   }
   await completeProxyStudy(store, studyId, { actor: `study/${options.actor ?? process.env.USER ?? 'researcher'}` });
   return loadProxyStudy(store, studyId);

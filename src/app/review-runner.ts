@@ -7,7 +7,7 @@ import type { EventStore } from '../ledger/event-store.port';
 import type { AgentBus } from '../bus/agent-bus.port';
 import { AGENT_JOB_PROTOCOL_VERSION, jobIdFor, type ReviewEvaluateJob } from '../bus/agent-job';
 import { openAgentBus } from '../bus/open-agent-bus';
-import { checkJobBus, jobBusChoice } from './job-bus';
+import { jobBusChoice, openJobBus, type OpenJobBus } from './job-bus';
 import { jobResumeHint } from './resume-hint';
 import { describeScope, reviewScope, type ReviewScopeRequest } from './review-scope';
 import { completeReview, readReview, startReview, type ReviewRecord } from './review-ledger';
@@ -84,12 +84,17 @@ export async function runReview(options: ReviewRunOptions & { readonly experimen
     toolVersion: options.toolVersion,
   };
   // The bus first: refused for it, a new job must leave nothing recorded.
-  await checkJobBus(options.busUrl, options.agents);
-  await startReview(store, data, { actor: `review/${data.reviewer}` });
+  const opened = await openJobBus(options.busUrl, options.agents);
+  try {
+    await startReview(store, data, { actor: `review/${data.reviewer}` });
+  } catch (error) {
+    await opened.bus.close().catch(() => undefined);
+    throw error;
+  }
   options.log?.(`review ${reviewId}: ${scope.candidates.length} candidate(s) (${describeScope(options)})`
     + `${scope.skipped.length ? `; skipped ${scope.skipped.map((s) => `${s.candidateId}: ${s.why}`).join('; ')}` : ''}`);
   if (local.datasetContentHash === null) options.log?.(`review ${reviewId}: the dataset ${config.dataset} is missing here: verdicts will say not-reproducible`);
-  return carryOn(options, reviewId);
+  return carryOn(options, reviewId, opened);
 }
 
 /** `review --resume <review>`: publishes the jobs whose verdicts are missing, waits, completes. */
@@ -99,23 +104,26 @@ export async function resumeReview(options: ReviewResumeOptions): Promise<Review
   return carryOn(options, options.resume);
 }
 
-async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: string): Promise<ReviewRecord> {
+/** Publishes the missing re-runs and waits for them; `opened` is a new review's bus (a resume opens its own if needed). */
+async function carryOn(options: Omit<ReviewRunOptions, 'tolerance'>, reviewId: string, opened?: OpenJobBus): Promise<ReviewRecord> {
   const { store } = options;
-  let record = await readReview(store, reviewId);
-  const { busUrl, agents } = jobBusChoice(options.busUrl, options.agents);
-  const missing = record.candidateIds.filter((id) => !record.verdicts.has(id));
-  if (missing.length > 0) {
-    const bus = await openAgentBus(busUrl);
-    const stops: (() => Promise<void>)[] = [];
-    try {
+  const { busUrl, agents } = opened ?? jobBusChoice(options.busUrl, options.agents);
+  let bus = opened?.bus ?? null;
+  let record: ReviewRecord;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    record = await readReview(store, reviewId);
+    const missing = record.candidateIds.filter((id) => !record.verdicts.has(id));
+    if (missing.length > 0) {
+      bus ??= await openAgentBus(busUrl);
       if (agents > 0) await startAgents(options, record, bus, agents, stops, missing.length);
       const decisions = record.started.scope.decisions ? await decisionsOf(store, record.experimentId) : null;
       for (const candidateId of missing) await bus.publish(jobFor(record, candidateId, decisions));
       record = await waitForVerdicts(options, reviewId);
-    } finally {
-      for (const stop of stops) await stop().catch(() => undefined);
-      await bus.close().catch(() => undefined);
     }
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
   }
   await completeReview(store, reviewId, { actor: `review/${record.started.reviewer}` });
   return readReview(store, reviewId);
